@@ -1,0 +1,61 @@
+// MobileNetV1-shaped layers on netc's WebAssembly kernels alone (1 thread, default kernels):
+// memory-bound depthwise and pointwise layers where layout and fusion matter more than peak
+// FLOPS, and a 3×3 conv as im2col + GEMM. Rivals come with the whole-model case, later.
+import type { Pad4 } from "../../src/runtime/ops.ts";
+import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
+import { convOutputSize, createWasmKernels, type ConvGeometry } from "../../src/runtime/wasm/kernels.ts";
+import { randomArray } from "../../test/wasm/reference.ts";
+import { measure, type BenchCase, type Measurement } from "../harness.ts";
+
+function geometry(size: number, channels: number, kernel: number, stride: number, pad: Pad4): ConvGeometry {
+  return { batch: 1, height: size, width: size, channels, kernel: [kernel, kernel], stride: [stride, stride], pad, dilation: [1, 1] };
+}
+
+export const layersCase: BenchCase = {
+  name: "layers",
+  async run(ctx) {
+    const memory = createKernelMemory(64 << 20);
+    const kernels = await createWasmKernels(memory);
+    const heap = new BumpAllocator(memory);
+    const timing = (fn: () => void) => measure(fn, { minRuns: 5, minTimeMs: ctx.quick ? 200 : 1000 });
+    const measurements: Measurement[] = [];
+    const add = (implementation: string, t: Awaited<ReturnType<typeof timing>>, flops: number) => {
+      measurements.push({ implementation, threads: 1, timing: t, gflops: flops / (t.medianMs * 1e6) });
+      ctx.log(`  ${implementation}: ${t.medianMs.toFixed(3)} ms`);
+    };
+
+    // Depthwise 3×3 + bias + relu6, 112×112×32 (MobileNetV1's first depthwise layer).
+    const dw = geometry(112, 32, 3, 1, [1, 1, 1, 1]);
+    const [oh, ow] = convOutputSize(dw);
+    const image = heap.put(randomArray(112 * 112 * 32, 1));
+    const dwArgs = { image, weights: heap.put(randomArray(9 * 32, 2)), bias: heap.put(randomArray(32, 3)), activation: "relu6" as const, out: heap.alloc(oh * ow * 32) };
+    add("depthwise 3×3 112²×32 +bias+relu6", await timing(() => kernels.depthwise(dw, dwArgs)), 2 * oh * ow * 32 * 9);
+
+    // Pointwise 112²×32 → 64 + bias + relu6: a GEMM over pixels, no im2col.
+    const pixels = 112 * 112;
+    const packed = heap.alloc(kernels.packedBFloats(32, 64));
+    kernels.packB({ k: 32, n: 64, b: heap.put(randomArray(32 * 64, 4)), dst: packed });
+    const pwArgs = { m: pixels, n: 64, k: 32, a: image, bPacked: packed, c: heap.alloc(pixels * 64), bias: heap.put(randomArray(64, 5)), activation: "relu6" as const };
+    add("pointwise 112²×32→64 +bias+relu6 (GEMM)", await timing(() => kernels.gemm(pwArgs)), 2 * pixels * 32 * 64);
+
+    // 3×3 stride-2 conv 224²×3 → 32 (MobileNetV1's stem): im2col, then GEMM.
+    const stem = geometry(224, 3, 3, 2, [0, 1, 0, 1]);
+    const [sh, sw] = convOutputSize(stem);
+    const rows = sh * sw;
+    const stemImage = heap.put(randomArray(224 * 224 * 3, 6));
+    const cols = heap.alloc(rows * 27);
+    const stemPacked = heap.alloc(kernels.packedBFloats(27, 32));
+    kernels.packB({ k: 27, n: 32, b: heap.put(randomArray(27 * 32, 7)), dst: stemPacked });
+    const stemOut = heap.alloc(rows * 32);
+    add("im2col 224²×3, 3×3/2", await timing(() => kernels.im2col(stem, stemImage, cols)), 0);
+    add(
+      "conv 3×3/2 224²×3→32 (im2col + GEMM)",
+      await timing(() => {
+        kernels.im2col(stem, stemImage, cols);
+        kernels.gemm({ m: rows, n: 32, k: 27, a: cols, bPacked: stemPacked, c: stemOut, activation: "relu6" });
+      }),
+      2 * rows * 27 * 32,
+    );
+    return [{ name: "layers", description: "MobileNetV1 layers on netc-wasm, 1 thread, batch 1", measurements }];
+  },
+};

@@ -1,0 +1,170 @@
+// The netc language server: wires the editor protocol to the analysis features. Documents are
+// analysed in a worker (analyzer.ts) at most once per version. Every handler runs inside
+// `guard`, so an exception in a feature is logged and answered with an empty result instead
+// of taking the server down.
+import {
+  CodeActionKind,
+  ErrorCodes,
+  ResponseError,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeResult,
+} from "vscode-languageserver";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { describe, type Analysis } from "./analysis.ts";
+import { Analyzer, defaultLimits, type AnalyzerLimits } from "./analyzer.ts";
+import { codeActions } from "./code-actions.ts";
+import { completions } from "./completion.ts";
+import { toLspDiagnostic } from "./diagnostics.ts";
+import { documentSymbols } from "./document-symbols.ts";
+import { formatDocument } from "./formatting.ts";
+import { hover } from "./hover.ts";
+import { inlayHints } from "./inlay-hints.ts";
+import { definition, highlights, prepareRename, references, rename } from "./navigation.ts";
+import { signatureHelp } from "./signature-help.ts";
+
+/** Diagnostics wait for a pause in typing this long. */
+export const DIAGNOSTICS_DELAY_MS = 150;
+
+/** `initializationOptions` a client may send. */
+export interface NetcInitializationOptions {
+  /** Longest a check may run before only syntax diagnostics are shown (default 5000). */
+  readonly checkTimeoutMs?: number;
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const analyses = new Map<string, { readonly version: number; readonly analysis: Promise<Analysis> }>();
+  const pending = new Map<string, NodeJS.Timeout>();
+  const log = (message: string): void => connection.console.error(message);
+  let analyzer = new Analyzer(log);
+  let snippets = false;
+
+  /** The analysis of the document's current version, started at most once per version. */
+  const analysisOf = (uri: string): Promise<Analysis> | undefined => {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const cached = analyses.get(uri);
+    if (cached?.version === doc.version) return cached.analysis;
+    const analysis = analyzer.analyze(doc.getText(), doc.version);
+    analyses.set(uri, { version: doc.version, analysis });
+    return analysis;
+  };
+
+  function guard<P extends { textDocument: { uri: string } }, R>(
+    name: string,
+    fallback: R,
+    handler: (a: Analysis, params: P) => R | Promise<R>,
+  ): (params: P) => Promise<R> {
+    return async (params) => {
+      try {
+        // Positions in a request refer to the version current when it was sent: answer
+        // from that version's analysis even if the text changes meanwhile.
+        const a = await analysisOf(params.textDocument.uri);
+        return a ? await handler(a, params) : fallback;
+      } catch (error) {
+        log(`netc: ${name} failed on ${params.textDocument.uri}: ${describe(error)}`);
+        return fallback;
+      }
+    };
+  }
+
+  const publish = async (uri: string): Promise<void> => {
+    pending.delete(uri);
+    try {
+      const a = await analysisOf(uri);
+      // Closed, or changed while it was analysed (that version's own publish follows):
+      // results for an older text are never sent. The text is compared too, for a document
+      // closed and reopened at the same version number meanwhile.
+      const doc = documents.get(uri);
+      if (!a || doc?.version !== a.version || doc.getText() !== a.text) return;
+      const diagnostics = a.diagnostics.map((d) => toLspDiagnostic(d, a.lines, uri));
+      await connection.sendDiagnostics({ uri, version: a.version, diagnostics });
+    } catch (error) {
+      log(`netc: diagnostics failed on ${uri}: ${describe(error)}`);
+    }
+  };
+
+  const schedule = (uri: string, delay: number): void => {
+    clearTimeout(pending.get(uri));
+    pending.set(
+      uri,
+      setTimeout(() => void publish(uri), delay),
+    );
+  };
+
+  // Opening fires both events; only edits wait for a pause in typing.
+  documents.onDidChangeContent((e) =>
+    schedule(e.document.uri, analyses.has(e.document.uri) || pending.has(e.document.uri) ? DIAGNOSTICS_DELAY_MS : 0),
+  );
+  documents.onDidClose((e) => {
+    clearTimeout(pending.get(e.document.uri));
+    pending.delete(e.document.uri);
+    analyses.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onInitialize((params): InitializeResult => {
+    snippets = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+    const options = (params.initializationOptions ?? {}) as NetcInitializationOptions;
+    if (typeof options.checkTimeoutMs === "number" && options.checkTimeoutMs > 0) {
+      const limits: AnalyzerLimits = { ...defaultLimits, timeoutMs: options.checkTimeoutMs };
+      analyzer.dispose();
+      analyzer = new Analyzer(log, limits);
+    }
+    analyzer.warmUp();
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ["(", ",", "=", ":", "["] },
+        signatureHelpProvider: { triggerCharacters: ["(", ","], retriggerCharacters: ["="] },
+        hoverProvider: true,
+        inlayHintProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentFormattingProvider: true,
+      },
+      serverInfo: { name: "netc" },
+    };
+  });
+  connection.onShutdown(() => analyzer.dispose());
+
+  const at = (a: Analysis, position: { line: number; character: number }): number => a.lines.offsetAt(position);
+
+  connection.onHover(guard("hover", null, (a, p) => hover(a, at(a, p.position))));
+  connection.languages.inlayHint.on(guard("inlayHint", [], (a, p) => inlayHints(a, p.range)));
+  connection.onCompletion(guard("completion", [], (a, p) => completions(a, at(a, p.position), { snippets })));
+  connection.onSignatureHelp(guard("signatureHelp", null, (a, p) => signatureHelp(a, at(a, p.position))));
+  connection.onDefinition(guard("definition", null, (a, p) => definition(a, p.textDocument.uri, at(a, p.position))));
+  connection.onReferences(
+    guard("references", [], (a, p) =>
+      references(a, p.textDocument.uri, at(a, p.position), p.context.includeDeclaration),
+    ),
+  );
+  connection.onDocumentHighlight(guard("documentHighlight", [], (a, p) => highlights(a, at(a, p.position))));
+  connection.onPrepareRename(guard("prepareRename", null, (a, p) => prepareRename(a, at(a, p.position))));
+  connection.onRenameRequest(
+    guard("rename", null, (a, p) => {
+      const result = rename(a, p.textDocument.uri, at(a, p.position), p.newName);
+      if (result && "error" in result) return new ResponseError(ErrorCodes.InvalidParams, result.error);
+      return result?.edit ?? null;
+    }),
+  );
+  connection.onDocumentSymbol(guard("documentSymbol", [], (a) => documentSymbols(a)));
+  connection.onCodeAction(guard("codeAction", [], (a, p) => codeActions(a, p.textDocument.uri, p.range)));
+  connection.onDocumentFormatting(
+    guard("formatting", [], async (a, p) => {
+      const edits = await formatDocument(a);
+      // The text changed while formatting ran: these edits would apply to another text.
+      return documents.get(p.textDocument.uri)?.version === a.version ? edits : [];
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,238 @@
+// GEMM: C[M,N] (+)= A[M,K]·B[K,N] + bias, then activation, with B pre-packed into column
+// panels. A is read through two strides, so a transposed A (Aᵀ·B, for weight gradients) is
+// the same kernel; a transposed B (A·Bᵀ, for input gradients) is a packing option.
+//
+// The microkernel keeps an MR×(4·NV) tile of C in MR·NV v128 accumulators. V8 11.3 gives
+// wasm xmm0–xmm14, so 4×8 (8 accumulators + 4 A splats + 2 B vectors + 1 temporary) is the
+// largest tile that does not spill; with a fused multiply-add there is no temporary.
+import type { Code, ModuleBuilder } from "./emitter.ts";
+import { FLAG_ACCUMULATE, FLAG_BIAS, emitActivation, ifFlag, loadActivation } from "./epilogue.ts";
+
+export interface GemmShape {
+  /** Rows of the register tile. */
+  readonly mr: number;
+  /** v128 vectors per tile row; the packed panel width is 4·nv columns. */
+  readonly nv: number;
+  /** Use `f32x4.relaxed_madd` (needs relaxed SIMD). */
+  readonly fma: boolean;
+}
+
+/** Floats in B packed for a K×N product: ceil(N / width) panels of K rows of `width`. */
+export function packedBFloats(k: number, n: number, panelWidth: number): number {
+  return Math.ceil(n / panelWidth) * k * panelWidth;
+}
+
+const TILE_PARAMS = [
+  ["a", "i32"], ["b", "i32"], ["c", "i32"], ["k", "i32"], ["aRow", "i32"], ["aCol", "i32"],
+  ["ldc", "i32"], ["nr", "i32"], ["bias", "i32"], ["flags", "i32"],
+] as const;
+
+/**
+ * One register tile of `rows` rows: C[rows, nr] at `c` from A rows at `a` (row i, column k at
+ * a + i·aRow + k·aCol bytes) and one packed B panel at `b`. nr < width only on the last panel.
+ */
+function emitTile(m: ModuleBuilder, rows: number, { nv, fma }: GemmShape): number {
+  const { index, code } = m.func(`gemm_tile${rows}`, TILE_PARAMS, [], false);
+  const width = 4 * nv;
+  const acc = (r: number, v: number) => `acc${r}_${v}`;
+  for (let r = 0; r < rows; r++) code.local(`a${r}`, "i32");
+  for (let r = 0; r < rows; r++) for (let v = 0; v < nv; v++) code.local(acc(r, v), "v128");
+  for (let v = 0; v < nv; v++) code.local(`b${v}`, "v128");
+  code.local("splat", "v128");
+  code.local("kk", "i32");
+  code.local("act", "i32");
+  code.local("row", "i32");
+  code.local("t", "v128");
+
+  for (let r = 0; r < rows; r++) {
+    code.get("a");
+    if (r > 0) code.get("aRow").i32Const(r).i32Mul().i32Add();
+    code.set(`a${r}`);
+  }
+  // The k loop: accumulators start at zero (wasm zero-initialises locals).
+  code.get("k").set("kk");
+  code.get("kk");
+  code.if(() => {
+    code.loop(() => {
+      for (let v = 0; v < nv; v++) code.get("b").v128Load(16 * v).set(`b${v}`);
+      for (let r = 0; r < rows; r++) {
+        code.get(`a${r}`).v128Load32Splat().set("splat");
+        for (let v = 0; v < nv; v++) {
+          if (fma) code.get("splat").get(`b${v}`).get(acc(r, v)).f32x4RelaxedMadd();
+          else code.get(acc(r, v)).get("splat").get(`b${v}`).f32x4Mul().f32x4Add();
+          code.set(acc(r, v));
+        }
+      }
+      for (let r = 0; r < rows; r++) code.get(`a${r}`).get("aCol").i32Add().set(`a${r}`);
+      code.get("b").i32Const(16 * nv).i32Add().set("b");
+      code.get("kk").i32Const(1).i32Sub().tee("kk").brIf(0);
+    });
+  });
+
+  emitTileEpilogue(code, rows, nv, width);
+  return index;
+}
+
+/** Bias, accumulate, activation, store; vector loads/stores on full panels, lanes on the last. */
+function emitTileEpilogue(code: Code, rows: number, nv: number, width: number): void {
+  const acc = (r: number, v: number) => `acc${r}_${v}`;
+  const all: string[] = [];
+  for (let r = 0; r < rows; r++) for (let v = 0; v < nv; v++) all.push(acc(r, v));
+  const full = () => code.get("nr").i32Const(width).i32Eq();
+  // Reads `width` floats at the address on the stack-less `base` into vectors, lane by lane
+  // when the panel is partial, and adds vector v to `target(v)`.
+  const addRow = (base: () => void, target: (v: number) => string) => {
+    full();
+    code.if(
+      () => {
+        for (let v = 0; v < nv; v++) {
+          code.get(target(v));
+          base();
+          code.v128Load(16 * v).f32x4Add().set(target(v));
+        }
+      },
+      () => {
+        for (let v = 0; v < nv; v++) {
+          code.f32Const(0).f32x4Splat().set("t");
+          for (let lane = 0; lane < 4; lane++) {
+            const col = 4 * v + lane;
+            code.get("nr").i32Const(col).i32GtS();
+            code.if(() => {
+              code.get("t");
+              base();
+              code.f32Load(4 * col).f32x4ReplaceLane(lane).set("t");
+            });
+          }
+          code.get(target(v)).get("t").f32x4Add().set(target(v));
+        }
+      },
+    );
+  };
+
+  ifFlag(code, "flags", FLAG_BIAS, () => {
+    for (let v = 0; v < nv; v++) code.local(`bias${v}`, "v128");
+    addRow(() => code.get("bias"), (v) => `bias${v}`);
+    for (let r = 0; r < rows; r++)
+      for (let v = 0; v < nv; v++) code.get(acc(r, v)).get(`bias${v}`).f32x4Add().set(acc(r, v));
+  });
+  ifFlag(code, "flags", FLAG_ACCUMULATE, () => {
+    code.get("c").set("row");
+    for (let r = 0; r < rows; r++) {
+      addRow(() => code.get("row"), (v) => acc(r, v));
+      code.get("row").get("ldc").i32Add().set("row");
+    }
+  });
+  loadActivation(code, "flags", "act");
+  emitActivation(code, "act", all, "v128");
+
+  code.get("c").set("row");
+  for (let r = 0; r < rows; r++) {
+    full();
+    code.if(
+      () => {
+        for (let v = 0; v < nv; v++) code.get("row").get(acc(r, v)).v128Store(16 * v);
+      },
+      () => {
+        for (let col = 0; col < width; col++) {
+          code.get("nr").i32Const(col).i32GtS();
+          code.if(() => code.get("row").get(acc(r, col >> 2)).f32x4ExtractLane(col & 3).f32Store(4 * col));
+        }
+      },
+    );
+    code.get("row").get("ldc").i32Add().set("row");
+  }
+}
+
+/**
+ * Exports `gemm(m, n, k, a, aRow, aCol, b, c, ldc, bias, flags)`: strides in bytes, `b` packed
+ * by `pack_b`, `bias` (when FLAG_BIAS) n floats. Panels are the outer loop so one B panel
+ * (K·width floats) stays in cache while A streams past it.
+ */
+export function emitGemm(m: ModuleBuilder, shape: GemmShape): void {
+  const tiles = Array.from({ length: shape.mr }, (_, i) => emitTile(m, i + 1, shape));
+  const width = 4 * shape.nv;
+  const { code } = m.func("gemm", [
+    ["m", "i32"], ["n", "i32"], ["k", "i32"], ["a", "i32"], ["aRow", "i32"], ["aCol", "i32"],
+    ["b", "i32"], ["c", "i32"], ["ldc", "i32"], ["bias", "i32"], ["flags", "i32"],
+  ]);
+  for (const l of ["j", "i", "nr", "ap", "cp", "rest"]) code.local(l, "i32");
+  const callTile = (rows: number) => {
+    code.get("ap").get("b").get("cp").get("k").get("aRow").get("aCol").get("ldc").get("nr");
+    code.get("bias").get("j").i32Const(4).i32Mul().i32Add().get("flags").call(tiles[rows - 1]!);
+  };
+  code.block(() =>
+    code.loop(() => {
+      code.get("j").get("n").i32GeS().brIf(1);
+      // nr = min(width, n - j)
+      code.i32Const(width).get("n").get("j").i32Sub().tee("nr").get("nr").i32Const(width).i32GtS().select().set("nr");
+      code.i32Const(0).set("i");
+      code.get("a").set("ap");
+      code.get("c").get("j").i32Const(4).i32Mul().i32Add().set("cp");
+      code.block(() =>
+        code.loop(() => {
+          code.get("i").i32Const(shape.mr).i32Add().get("m").i32GtS().brIf(1);
+          callTile(shape.mr);
+          code.get("ap").get("aRow").i32Const(shape.mr).i32Mul().i32Add().set("ap");
+          code.get("cp").get("ldc").i32Const(shape.mr).i32Mul().i32Add().set("cp");
+          code.get("i").i32Const(shape.mr).i32Add().set("i");
+          code.br(0);
+        }),
+      );
+      code.get("m").get("i").i32Sub().set("rest");
+      for (let rows = 1; rows < shape.mr; rows++) {
+        code.get("rest").i32Const(rows).i32Eq();
+        code.if(() => callTile(rows));
+      }
+      code.get("b").get("k").i32Const(16 * shape.nv).i32Mul().i32Add().set("b");
+      code.get("j").i32Const(width).i32Add().set("j");
+      code.br(0);
+    }),
+  );
+}
+
+/**
+ * Exports `pack_b(k, n, src, kStride, nStride, dst)`: element (kk, col) of B is read at
+ * src + kk·kStride + col·nStride bytes (swap the strides for Bᵀ) and written to its panel,
+ * zero-padding the last panel to the full width.
+ */
+export function emitPackB(m: ModuleBuilder, nv: number): void {
+  const width = 4 * nv;
+  const { code } = m.func("pack_b", [
+    ["k", "i32"], ["n", "i32"], ["src", "i32"], ["kStride", "i32"], ["nStride", "i32"], ["dst", "i32"],
+  ]);
+  for (const l of ["j", "kk", "col", "p"]) code.local(l, "i32");
+  code.block(() =>
+    code.loop(() => {
+      code.get("j").get("n").i32GeS().brIf(1);
+      code.i32Const(0).set("kk");
+      code.block(() =>
+        code.loop(() => {
+          code.get("kk").get("k").i32GeS().brIf(1);
+          // p = address of (kk, j)
+          code.get("src").get("kk").get("kStride").i32Mul().i32Add().get("j").get("nStride").i32Mul().i32Add().set("p");
+          // Contiguous full panel row: vector copy. Otherwise gather lane by lane.
+          code.get("nStride").i32Const(4).i32Eq().get("j").i32Const(width).i32Add().get("n").i32LeS().i32And();
+          code.if(
+            () => {
+              for (let v = 0; v < nv; v++) code.get("dst").get("p").v128Load(16 * v).v128Store(16 * v);
+            },
+            () => {
+              for (let l = 0; l < width; l++) {
+                code.get("j").i32Const(l).i32Add().get("n").i32LtS();
+                code.if(
+                  () => code.get("dst").get("p").get("nStride").i32Const(l).i32Mul().i32Add().f32Load().f32Store(4 * l),
+                  () => code.get("dst").f32Const(0).f32Store(4 * l),
+                );
+              }
+            },
+          );
+          code.get("dst").i32Const(4 * width).i32Add().set("dst");
+          code.get("kk").i32Const(1).i32Add().set("kk");
+          code.br(0);
+        }),
+      );
+      code.get("j").i32Const(width).i32Add().set("j");
+      code.br(0);
+    }),
+  );
+}

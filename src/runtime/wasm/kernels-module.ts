@@ -1,0 +1,34 @@
+// Builds the kernel module's bytes for one configuration and compiles it once.
+import { ModuleBuilder } from "./emitter.ts";
+import { wasm, type WasmModule } from "./webassembly-api.ts";
+import { emitGemm, emitPackB, type GemmShape } from "./gemm-kernel.ts";
+import { emitIm2col } from "./im2col-kernel.ts";
+import { emitDepthwise } from "./depthwise-kernel.ts";
+
+export interface KernelModuleConfig {
+  /** Import the memory as shared (required when the caller's memory is shared). */
+  readonly sharedMemory: boolean;
+  readonly gemm: GemmShape;
+}
+
+export function buildKernelModule(config: KernelModuleConfig): Uint8Array {
+  const m = new ModuleBuilder({ shared: config.sharedMemory });
+  emitGemm(m, config.gemm);
+  emitPackB(m, config.gemm.nv);
+  emitIm2col(m);
+  emitDepthwise(m, config.gemm.fma);
+  return m.encode();
+}
+
+const compiled = new Map<string, WasmModule>();
+
+/** The compiled module for a configuration, cached for the process (workers get it by message). */
+export function compileKernelModule(config: KernelModuleConfig): WasmModule {
+  const key = JSON.stringify(config);
+  let module = compiled.get(key);
+  if (!module) {
+    module = new wasm.Module(buildKernelModule(config));
+    compiled.set(key, module);
+  }
+  return module;
+}

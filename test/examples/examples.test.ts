@@ -1,0 +1,72 @@
+// Every example model is a test: `netc summary FILE --json` (the real CLI, as a subprocess)
+// must report the published totals (spec section 10 and the task's reference counts).
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "../..");
+
+const run = promisify(execFile);
+
+/** Runs the CLI without blocking, so the concurrent tests overlap their start-up time. */
+async function summary(file: string, ...args: string[]) {
+  const { stdout } = await run("node", ["bin/netc.js", "summary", `examples/${file}`, "--json", ...args], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  return JSON.parse(stdout);
+}
+
+describe.concurrent("example totals", async () => {
+  it("seed_conv.net: 456 params, 21,780,000 MACs", async () => {
+    const s = await summary("seed_conv.net");
+    expect([s.params.total, s.macs, s.output]).toEqual([456, 21_780_000, [[220, 220, 6]]]);
+  });
+
+  it("lenet5.net: 61,706 params, 416,520 MACs, output [10]", async () => {
+    const s = await summary("lenet5.net");
+    expect([s.params.total, s.macs, s.output]).toEqual([61_706, 416_520, [[10]]]);
+  });
+
+  it("mobilenet_v1.net: 4,253,864 params (21,888 non-trainable), 568,740,352 MACs", async () => {
+    const s = await summary("mobilenet_v1.net");
+    expect(s.params).toEqual({ total: 4_253_864, trainable: 4_231_976, non_trainable: 21_888 });
+    expect(s.macs).toBe(568_740_352);
+    expect(s.output).toEqual([[1000]]);
+  });
+
+  it("mobilenet_v1.net with --param alpha=0.75: Keras's MobileNet(alpha=0.75) count", async () => {
+    expect((await summary("mobilenet_v1.net", "--param", "alpha=0.75")).params.total).toBe(2_601_976);
+  });
+
+  it("vgg16.net: 138,357,544 params, 15,470,264,320 MACs, output [1000]", async () => {
+    const s = await summary("vgg16.net");
+    expect([s.params.total, s.macs, s.output]).toEqual([138_357_544, 15_470_264_320, [[1000]]]);
+  });
+
+  it("resnet18.net: 11,699,112 params (9,600 non-trainable), 1,814,073,344 MACs", async () => {
+    const s = await summary("resnet18.net");
+    expect(s.params).toEqual({ total: 11_699_112, trainable: 11_689_512, non_trainable: 9_600 });
+    expect([s.macs, s.output]).toEqual([1_814_073_344, [[1000]]]);
+  });
+
+  it("efficientnet.net at phi = 0: torchvision efficientnet_b0", async () => {
+    const s = await summary("efficientnet.net");
+    expect(s.params).toEqual({ total: 5_330_564, trainable: 5_288_548, non_trainable: 42_016 });
+    expect([s.macs, s.input]).toEqual([385_814_752, [[224, 224, 3]]]);
+  });
+
+  it("efficientnet.net at phi = 1: width 1.1, depth 1.2, 258x258", async () => {
+    const s = await summary("efficientnet.net", "--param", "phi=1");
+    expect(s.params).toEqual({ total: 9_177_562, trainable: 9_109_994, non_trainable: 67_568 });
+    expect([s.macs, s.input]).toEqual([992_629_472, [[258, 258, 3]]]);
+  });
+
+  it("mobilenet_table3.net: full conv vs depthwise-separable (MobileNet paper, Table 3)", async () => {
+    const full = await summary("mobilenet_table3.net", "--model", "FullConv");
+    const separable = await summary("mobilenet_table3.net", "--model", "DepthwiseSeparable");
+    expect([full.params.total, full.macs]).toEqual([2_359_296, 462_422_016]);
+    expect([separable.params.total, separable.macs]).toEqual([266_752, 52_283_392]);
+  });
+});

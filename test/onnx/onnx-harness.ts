@@ -1,0 +1,72 @@
+// Shared by the ONNX tests: run an exported model in onnxruntime, compare with netc's runtime.
+import * as ort from "onnxruntime-node";
+import { expect } from "vitest";
+import { exportOnnx } from "../../src/backends/onnx/index.ts";
+import { createExecutor } from "../../src/runtime/index.ts";
+import type { Program } from "../../src/runtime/ops.ts";
+
+export interface BatchedArray {
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+/** Creates an onnxruntime session (the validity check) and runs it on NHWC inputs. */
+export async function runOnnx(model: Uint8Array, inputs: readonly BatchedArray[]): Promise<BatchedArray[]> {
+  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1 });
+  const feeds: Record<string, ort.Tensor> = {};
+  session.inputNames.forEach((name, i) => {
+    feeds[name] = new ort.Tensor("float32", inputs[i].data, inputs[i].shape as number[]);
+  });
+  const results = await session.run(feeds);
+  return session.outputNames.map((name) => ({
+    shape: results[name].dims,
+    data: results[name].data as Float32Array,
+  }));
+}
+
+/** |a − e| ≤ atol + rtol·|e| elementwise, reporting the worst element on failure. */
+export function expectClose(
+  actual: BatchedArray,
+  expected: BatchedArray,
+  what: string,
+  rtol = 1e-4,
+  atol = 1e-5,
+): void {
+  expect(actual.shape, `${what}: shape`).toEqual(expected.shape);
+  let worst = -1;
+  let worstExcess = 0;
+  for (let i = 0; i < expected.data.length; i++) {
+    const excess = Math.abs(actual.data[i] - expected.data[i]) - (atol + rtol * Math.abs(expected.data[i]));
+    if (!(excess <= worstExcess)) {
+      worst = i;
+      worstExcess = Number.isNaN(excess) ? Infinity : excess;
+    }
+  }
+  if (worst >= 0) {
+    expect.fail(`${what}: element ${worst} is ${actual.data[worst]}, expected ${expected.data[worst]}`);
+  }
+}
+
+/** Runs the program on netc's runtime and on onnxruntime, and compares every output. */
+export async function expectRuntimeParity(
+  program: Program,
+  weights: ReadonlyMap<string, Float32Array>,
+  inputs: readonly BatchedArray[],
+  what: string,
+): Promise<void> {
+  const batch = inputs[0].shape[0];
+  const executor = createExecutor(program, { maxBatch: batch, training: false });
+  executor.setParams(weights);
+  const expected = executor
+    .forward(
+      inputs.map((x) => x.data),
+      batch,
+    )
+    .map((data, i) => ({
+      shape: [batch, ...program.nodes.find((n) => n.id === program.outputs[i])!.shape],
+      data: Float32Array.from(data),
+    }));
+  const actual = await runOnnx(exportOnnx(program, weights), inputs);
+  expect(actual).toHaveLength(expected.length);
+  expected.forEach((e, i) => expectClose(actual[i], e, `${what} output ${i}`));
+}
