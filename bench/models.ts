@@ -25,6 +25,11 @@ export function loadExample(file: string): Graph {
   return graph;
 }
 
+// tfjs-core registers no gradients (the @tensorflow/tfjs bundle does); training needs them. Its
+// ESM build has extensionless imports, so it is loaded through require (tsx transforms it); the
+// gradients land in tfjs's global registry, shared by every copy of tfjs-core.
+createRequire(import.meta.url)("@tensorflow/tfjs-core/dist/register_all_gradients.js");
+
 let wasmPathsSet = false;
 
 /** Switches tfjs to `backend`; in Node the wasm backend must be told where its .wasm files are. */
@@ -124,7 +129,7 @@ export function tfjsForward(program: Program, params: ReadonlyMap<string, tf.Ten
 
 /** Every param of `weights` as a tfjs tensor (or variable, to train it). */
 export function tfjsParams(weights: ReadonlyMap<string, Float32Array>, program: Program, variables: boolean): Map<string, tf.Tensor> {
-  const shapes = new Map(program.nodes.flatMap((n) => n.params.map((s) => [`${n.name}.${s.name}`, s.shape] as const)));
+  const shapes = new Map<string, readonly number[]>(program.nodes.flatMap((n) => n.params.map((s) => [`${n.name}.${s.name}`, s.shape] as const)));
   return new Map(
     [...weights].map(([key, values]) => {
       const t = tf.tensor(values, shapes.get(key) as number[]);

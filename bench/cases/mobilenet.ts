@@ -59,7 +59,7 @@ function onnxRuntime(threads: number): Runner {
       graphOptimizationLevel: "all",
     });
     const feeds = { image: new ort.Tensor("float32", input, [1, 224, 224, 3]) };
-    let output = new Float32Array(0);
+    let output: Float32Array = new Float32Array(0);
     const timing = await measure(async () => {
       output = (await session.run(feeds)).logits!.data as Float32Array;
     }, timingOptions(ctx));
@@ -74,7 +74,7 @@ function tfjs(backend: "wasm" | "cpu"): Runner {
     const params = tfjsParams(weights, program, false);
     const forward = tfjsForward(program, params);
     const x = tf.tensor4d(input, [1, 224, 224, 3]);
-    let output = new Float32Array(0);
+    let output: Float32Array = new Float32Array(0);
     const timing = await measure(() => {
       const logits = tf.tidy(() => forward(x)[1]!);
       output = logits.dataSync() as Float32Array;

@@ -3,6 +3,7 @@
 // float32) plus PNGs of the first few samples (image, mask, mask tinted over the image).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Command } from "commander";
 import { generateNuclei, NUCLEI_DEFAULTS, splitNuclei } from "../data/nuclei.ts";
 import { writeNpy } from "../io/npy.ts";
 import { encodePng, greyPicture, overlay } from "../io/png.ts";
@@ -56,4 +57,18 @@ export async function runData(name: string, opts: DataOptions): Promise<number> 
       `and PNGs of the first ${Math.min(SAMPLE_PNGS, count)}; the first ${train.shape[0]} are the training split, the last ${validation.shape[0]} validation\n`,
   );
   return 0;
+}
+
+export function registerData(program: Command): void {
+  program
+    .command("data")
+    .description("write a bundled dataset to disk as .npy plus sample PNGs")
+    .argument("<name>", DATASETS.join(" | "))
+    .requiredOption("--out <dir>", "output directory")
+    .option("--count <n>", "number of images", (v) => Number.parseInt(v, 10))
+    .option("--seed <n>", "generator seed", (v) => Number.parseInt(v, 10))
+    .option("--size <px>", "image side in pixels", (v) => Number.parseInt(v, 10))
+    .action(async (name: string, opts: DataOptions) => {
+      process.exitCode = await runData(name, opts);
+    });
 }

@@ -2,6 +2,8 @@
 // take its weights (a safetensors file, or the runtime's seeded initialisation), and write an
 // ONNX file atomically. Errors go to stderr as `file:line:col: error ...`; returns the exit code.
 import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { collectParam } from "./check.ts";
 import { exportOnnx, OnnxExportError } from "../backends/onnx/index.ts";
 import { check, type ParamValue } from "../check/index.ts";
 import type { Span } from "../diagnostics/diagnostic.ts";
@@ -89,4 +91,18 @@ export async function runExport(file: string, opts: ExportCommandOptions): Promi
     }
     throw error;
   }
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command("export")
+    .description("export a model to ONNX (opset 17), NHWC inputs and outputs")
+    .argument("<file>", ".net file")
+    .option("--model <name>", "the model (default: the file's only model)")
+    .option("--param <name=value>", "set a model parameter (repeatable)", collectParam, {})
+    .requiredOption("--onnx <out.onnx>", "where to write the ONNX model")
+    .option("--weights <weights>", "trained weights (default: the seeded initialisation)")
+    .action(async (file: string, opts: { model?: string; param: Record<string, ParamValue>; onnx: string; weights?: string }) => {
+      process.exitCode = await runExport(file, { ...opts, params: opts.param });
+    });
 }

@@ -3,9 +3,15 @@
 // 0 success (warnings allowed), 1 errors in the input, 2 usage errors.
 import { Command, CommanderError } from "commander";
 import { registerCheck, UsageError } from "./check.ts";
+import { registerData } from "./data.ts";
+import { registerEvaluate } from "./evaluate.ts";
+import { registerExport } from "./export.ts";
 import { registerFmt } from "./fmt.ts";
+import { registerPredict } from "./predict.ts";
+import { InputError } from "./load-graph.ts";
 import { registerLsp } from "./lsp.ts";
 import { registerSummary } from "./summary.ts";
+import { registerTrain } from "./train.ts";
 
 const USAGE_ERROR = 2;
 
@@ -17,6 +23,11 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerCheck(program);
   registerSummary(program);
+  registerTrain(program);
+  registerPredict(program);
+  registerEvaluate(program);
+  registerExport(program);
+  registerData(program);
   registerFmt(program);
   registerLsp(program);
   return program;
@@ -30,6 +41,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof CommanderError) {
       const ok = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help";
       return ok ? 0 : USAGE_ERROR;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
     }
     if (e instanceof UsageError) {
       process.stderr.write(`netc: ${e.message}\n`);

@@ -3,9 +3,10 @@
 // of spec section 9.
 import type { Command } from "commander";
 import type { ParamValue } from "../check/index.ts";
-import { LineMap, renderDiagnostics } from "../diagnostics/render.ts";
+import { LineMap } from "../diagnostics/render.ts";
 import type { Graph } from "../ir/graph.ts";
-import { checkFile, collectParam, hasErrors, UsageError, type CheckedFile } from "./check.ts";
+import { collectParam } from "./check.ts";
+import { loadGraph } from "./load-graph.ts";
 
 export interface SummaryJson {
   readonly model: string;
@@ -105,35 +106,8 @@ export function summaryTable(json: SummaryJson): string {
   ].join("\n");
 }
 
-/** Picks the model to summarise: --model, or the file's only model. */
-function chooseModel(checked: CheckedFile, model: string | undefined): string {
-  const models = checked.result.facts.symbols;
-  const names = [...models.values()].filter((s) => s.kind === "model").map((s) => s.name);
-  if (model !== undefined) {
-    if (!names.includes(model))
-      throw new UsageError(`${checked.file} has no model '${model}' (models: ${names.join(", ") || "none"})`);
-    return model;
-  }
-  if (names.length === 1) return names[0]!;
-  if (names.length === 0) throw new UsageError(`${checked.file} has no model`);
-  throw new UsageError(`${checked.file} has several models (${names.join(", ")}); choose one with --model`);
-}
-
 export function runSummary(file: string, opts: { model?: string; params: Record<string, ParamValue>; json: boolean }): number {
-  const probe = checkFile(file);
-  const model = chooseModel(probe, opts.model);
-  const checked = checkFile(file, { model, params: opts.params });
-  const graph = checked.result.graphs.get(model);
-  if (hasErrors(checked.diagnostics) || !graph) {
-    process.stderr.write(
-      renderDiagnostics(
-        file,
-        checked.text,
-        checked.diagnostics.filter((d) => d.severity === "error"),
-      ),
-    );
-    return 1;
-  }
+  const { graph, checked } = loadGraph(file, opts);
   const json = summaryJson(graph, new LineMap(checked.text));
   process.stdout.write(opts.json ? JSON.stringify(json) + "\n" : summaryTable(json));
   return 0;

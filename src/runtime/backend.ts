@@ -17,6 +17,10 @@ export interface BackendArena {
   /** Byte offset and size of the workspace reserved for the backend (16-byte aligned). */
   readonly workspaceOffset: number;
   readonly workspaceBytes: number;
+  /** Bytes [0, constantBytes) of the arena hold weights that change only when the executor's
+   * `paramsChanged()` calls the bound Gemm's `paramsChanged` (0 for training executors, whose
+   * optimizer rewrites them every step): what the backend derives from them may be cached. */
+  readonly constantBytes?: number;
 }
 
 export interface Backend {

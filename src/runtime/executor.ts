@@ -8,11 +8,12 @@ import { createArena, existingArena } from "./arena.ts";
 import type { BackwardCall, Kernel } from "./kernel.ts";
 import { sizeOf } from "./kernel.ts";
 import type { OpName, Program, ProgramNode } from "./ops.ts";
-import type { PlanOptions } from "./plan.ts";
+import type { BatchnormFold, PlanOptions } from "./plan.ts";
 import { planExecution } from "./plan.ts";
 import type { RngState } from "./rng.ts";
 import { Rng } from "./rng.ts";
 import { backwardStep } from "./timeline.ts";
+import type { Gemm } from "./gemm.ts";
 
 export interface ExecutorOptions extends PlanOptions {
   /** Seed of the dropout generator (default 0); see `rngState` to save and restore it. */
@@ -44,6 +45,10 @@ export interface Executor {
   rngState: RngState;
   /** Copies every param in (shapes are checked); missing keys are an error. */
   setParams(map: ReadonlyMap<string, Float32Array>): void;
+  /** Tells an inference executor that `params` were written directly (setParams tells it
+   * itself): it rebuilds what it derives from them — batchnorm folded into the preceding
+   * layer's weights, the backend's packed weight panels — before the next forward. */
+  paramsChanged(): void;
   /** Returns one view per program output, valid until the next forward (backward keeps them). */
   forward(inputs: readonly Float32Array[], batch: number): Float32Array[];
   /** Back-propagates from the outputs of the last training-executor forward (once per forward);
@@ -66,6 +71,16 @@ interface PlannedNode {
   readonly call: NodeCall;
   /** False for input nodes (forward copies them in) and activations fused into their producer. */
   readonly runs: boolean;
+}
+
+/** A layer's weights with its batchnorm folded in, and where they come from. */
+interface FoldedWeights {
+  readonly kernel: Float32Array;
+  readonly bias: Float32Array;
+  readonly source: readonly Float32Array[];
+  /** gamma, beta, mean, var */
+  readonly stats: readonly Float32Array[];
+  readonly eps: number;
 }
 
 const EMPTY = new Float32Array(0);
@@ -95,6 +110,9 @@ class PlannedExecutor implements Executor {
   private readonly wantInputGrads: boolean;
   private lastBatch = 0;
   private backwardReady = false;
+  private readonly gemm: Gemm;
+  private readonly folded: FoldedWeights[];
+  private paramsDirty = true;
 
   constructor(program: Program, options: ExecutorOptions) {
     const backend = options.backend ?? jsBackend;
@@ -120,11 +138,15 @@ class PlannedExecutor implements Executor {
     const view = (offset: number, size: number) => new Float32Array(arena.buffer, 4 * offset, size);
     const slotView = (slot: number) =>
       lifetimes[slot].size === 0 ? EMPTY : view(plan.timelineBase + placement.offsets[slot], lifetimes[slot].size);
+    // Inference params (and folded weights) change only through setParams/paramsChanged, so a
+    // backend may cache what it derives from them.
     const gemm = backend.bind({
       memory: arena.memory,
       workspaceOffset: 4 * plan.workspaceBase,
       workspaceBytes: backend.workspaceBytes,
+      constantBytes: options.training ? 0 : 4 * plan.scratchBase,
     });
+    this.gemm = gemm;
     this.trainableParams = view(0, layout.trainableFloats);
     this.trainableGrads = options.training ? view(layout.gradBase, layout.trainableFloats) : EMPTY;
     const scratch = view(plan.scratchBase, plan.scratchFloats);
@@ -139,6 +161,7 @@ class PlannedExecutor implements Executor {
       if (slot >= 0) this.zeroAt[lifetimes[slot].start].push(i);
     });
 
+    const foldOf = new Map<number, BatchnormFold>(plan.folds.map((f) => [f.layer, f]));
     this.planned = nodes.map((node, i) => {
       const paramViews: Float32Array[] = [];
       const gradViews: (Float32Array | null)[] = [];
@@ -157,6 +180,7 @@ class PlannedExecutor implements Executor {
           gradViews.push(null);
         }
       }
+      const fold = foldOf.get(i);
       const call: NodeCall = {
         attrs: node.attrs,
         batch: 0,
@@ -164,7 +188,7 @@ class PlannedExecutor implements Executor {
         outShape: node.shape,
         inputs: node.inputs.map((id) => this.activations[id]),
         output: this.activations[i],
-        params: paramViews,
+        params: fold ? [view(fold.kernelOffset, paramViews[0].length), view(fold.biasOffset, node.shape[node.shape.length - 1])] : paramViews,
         saved: slotView(timeline.saved[i]),
         scratch,
         training: false,
@@ -177,6 +201,16 @@ class PlannedExecutor implements Executor {
       };
       const runs = node.attrs.op !== "input" && plan.sharesBufferOf[i] < 0;
       return { node, kernel: plan.kernels[i], call, runs };
+    });
+    this.folded = plan.folds.map(({ layer, batchnorm }) => {
+      const bn = nodes[batchnorm].attrs;
+      return {
+        kernel: this.planned[layer].call.params[0],
+        bias: this.planned[layer].call.params[1],
+        source: plan.specs[layer].map((spec) => this.params.get(`${nodes[layer].name}.${spec.name}`)!),
+        stats: ["gamma", "beta", "mean", "var"].map((name) => this.params.get(`${nodes[batchnorm].name}.${name}`)!),
+        eps: bn.op === "batchnorm" ? bn.eps : 0,
+      };
     });
   }
 
@@ -212,6 +246,30 @@ class PlannedExecutor implements Executor {
       }
       target.set(source);
     }
+    this.paramsChanged();
+  }
+
+  paramsChanged(): void {
+    this.paramsDirty = true;
+    this.gemm.paramsChanged?.();
+  }
+
+  /** y = γ·(W·x + b − μ)/√(σ² + ε) + β = (s·W)·x + (s·(b − μ) + β) with s = γ/√(σ² + ε), per
+   * output channel (the weights' last axis). */
+  private foldBatchnorms(): void {
+    for (const { kernel, bias, source, stats, eps } of this.folded) {
+      const [gamma, beta, mean, variance] = stats;
+      const channels = bias.length;
+      const scale = new Float64Array(channels);
+      for (let c = 0; c < channels; c++) {
+        scale[c] = gamma[c] / Math.sqrt(variance[c] + eps);
+        bias[c] = ((source[1]?.[c] ?? 0) - mean[c]) * scale[c] + beta[c];
+      }
+      const weights = source[0];
+      for (let i = 0; i < weights.length; i += channels) {
+        for (let c = 0; c < channels; c++) kernel[i + c] = weights[i + c] * scale[c];
+      }
+    }
   }
 
   forward(inputs: readonly Float32Array[], batch: number): Float32Array[] {
@@ -234,6 +292,10 @@ class PlannedExecutor implements Executor {
       }
       this.activations[id].set(inputs[k]);
     });
+    if (this.paramsDirty) {
+      this.foldBatchnorms();
+      this.paramsDirty = false;
+    }
     for (const { kernel, call, runs } of this.planned) {
       call.batch = batch;
       call.training = this.mode;

@@ -27,6 +27,8 @@ export interface Gemm {
     accumulate: boolean,
     epilogue?: GemmEpilogue,
   ): void;
+  /** The executor's weights changed: drop anything cached from them (packed panels). */
+  paramsChanged?(): void;
 }
 
 export type FusedActivation = "relu" | "relu6";
@@ -55,7 +57,8 @@ export const jsGemm: Gemm = {
   },
 };
 
-function applyEpilogue(
+/** Bias then activation over the m×n matrix at c[cOff…] (row stride ldc), in place. */
+export function applyEpilogue(
   { bias, biasOffset = 0, activation }: GemmEpilogue,
   m: number,
   n: number,

@@ -40,6 +40,9 @@ export interface ExecutionPlan {
    * the node whose buffer it shares (it does not run); −1 elsewhere. */
   readonly fusedActivation: readonly (FusedActivation | null)[];
   readonly sharesBufferOf: readonly number[];
+  /** Inference only: conv/depthwise/pointwise layers whose batchnorm (their only reader) is
+   * folded into their weights, which live at these float offsets in the arena. */
+  readonly folds: readonly BatchnormFold[];
   readonly params: ParamLayout;
   /** Float offsets in the arena. */
   readonly scratchBase: number;
@@ -49,6 +52,14 @@ export interface ExecutionPlan {
   readonly timeline: Timeline;
   readonly placement: Placement;
   readonly totalFloats: number;
+}
+
+export interface BatchnormFold {
+  readonly layer: number;
+  readonly batchnorm: number;
+  /** Float offsets of the folded kernel (the layer's kernel shape) and bias ([channels]). */
+  readonly kernelOffset: number;
+  readonly biasOffset: number;
 }
 
 /** Byte sizes of an executor's arena, by region. */
@@ -96,18 +107,28 @@ export function planExecution(program: Program, options: PlanOptions): Execution
     nodes.map((node, i) => ({ name: node.name, specs: specs[i] })),
     training,
   );
-  const scratchBase = params.totalFloats;
+  const { fusedActivation, sharesBufferOf, folded } = fuseLayers(program, kernels, consumers, isOutput, training);
+  let foldEnd = params.totalFloats;
+  const folds = folded.map(([layer, batchnorm]): BatchnormFold => {
+    const kernelOffset = foldEnd;
+    const biasOffset = kernelOffset + align4(sizeOf(specs[layer][0].shape));
+    foldEnd = biasOffset + align4(nodes[layer].shape[nodes[layer].shape.length - 1]);
+    return { layer, batchnorm, kernelOffset, biasOffset };
+  });
+  const scratchBase = foldEnd;
   const scratchFloats = align4(Math.max(0, ...kernels.map((k, i) => k.scratchSize?.(query(i)) ?? 0)));
   const workspaceBase = scratchBase + scratchFloats;
   const timelineBase = align4(workspaceBase + Math.ceil(backend.workspaceBytes / 4));
 
-  const { fusedActivation, sharesBufferOf } = fuseActivations(program, kernels, consumers, isOutput, training);
   const timeline = planTimeline(
     nodes.map((node, i) => {
       const reads = kernels[i].backwardReads ?? { inputs: true, output: true };
       const isInput = node.attrs.op === "input";
-      // A fused pair is one buffer: the producer's, living as long as the activation's.
-      const fusedWith = consumers[i].find((j) => sharesBufferOf[j] === i);
+      // A fused chain is one buffer: the producer's, living as long as the chain's last node's.
+      let fusedWith: number | undefined;
+      for (let j = consumers[i].find((c) => sharesBufferOf[c] === i); j !== undefined; j = consumers[j].find((c) => sharesBufferOf[c] === i)) {
+        fusedWith = j;
+      }
       const shared = sharesBufferOf[i] >= 0;
       return {
         outputFloats: shared ? 0 : maxBatch * sizeOf(node.shape),
@@ -130,6 +151,7 @@ export function planExecution(program: Program, options: PlanOptions): Execution
     needsGrad,
     fusedActivation,
     sharesBufferOf,
+    folds,
     params,
     scratchBase,
     scratchFloats,
@@ -148,36 +170,56 @@ export function planMemory(program: Program, options: PlanOptions): MemoryPlan {
   return {
     paramBytes: 4 * (plan.params.totalFloats - gradFloats),
     gradBytes: 4 * gradFloats,
-    scratchBytes: 4 * (plan.timelineBase - plan.scratchBase),
+    scratchBytes: 4 * (plan.timelineBase - plan.params.totalFloats),
     activationBytes: 4 * plan.placement.total,
     totalBytes: 4 * plan.totalFloats,
   };
 }
 
+/** Layers whose weights a following inference batchnorm folds into (per output channel). */
+const FOLDS_BATCHNORM = new Set<OpName>(["conv", "depthwise", "pointwise"]);
+
 /**
- * In inference, a layer that can (conv, pointwise, separable and dense in their GEMM epilogue,
- * batchnorm) applies the relu or relu6 that is its only reader; the activation node then
- * shares its buffer and is skipped.
+ * In inference: a conv, depthwise or pointwise layer whose only reader is a batchnorm absorbs it
+ * (the executor folds the statistics into a copy of its weights), and a layer that can (conv,
+ * pointwise, depthwise, separable and dense in their GEMM epilogue, batchnorm) applies the relu
+ * or relu6 that is its only reader (after an absorbed batchnorm too). Absorbed nodes share the
+ * layer's buffer and are skipped.
  */
-function fuseActivations(
+function fuseLayers(
   program: Program,
   kernels: readonly Kernel<OpName>[],
   consumers: readonly number[][],
   isOutput: readonly boolean[],
   training: boolean,
-): { fusedActivation: (FusedActivation | null)[]; sharesBufferOf: number[] } {
+): { fusedActivation: (FusedActivation | null)[]; sharesBufferOf: number[]; folded: [number, number][] } {
   const fusedActivation = program.nodes.map((): FusedActivation | null => null);
   const sharesBufferOf = program.nodes.map(() => -1);
-  if (training) return { fusedActivation, sharesBufferOf };
-  program.nodes.forEach((node, i) => {
-    if (!kernels[i].fusesActivation || isOutput[i] || consumers[i].length !== 1) return;
+  const folded: [number, number][] = [];
+  if (training) return { fusedActivation, sharesBufferOf, folded };
+  const soleReader = (i: number, ops: readonly string[]): number => {
+    if (isOutput[i] || consumers[i].length !== 1) return -1;
     const next = consumers[i][0];
-    const op = program.nodes[next].attrs.op;
-    if (op !== "relu" && op !== "relu6") return;
-    fusedActivation[i] = op;
-    sharesBufferOf[next] = i;
+    return ops.includes(program.nodes[next].attrs.op) ? next : -1;
+  };
+  program.nodes.forEach((node, i) => {
+    if (sharesBufferOf[i] >= 0) return;
+    let last = i;
+    if (FOLDS_BATCHNORM.has(node.attrs.op)) {
+      const bn = soleReader(i, ["batchnorm"]);
+      if (bn >= 0) {
+        folded.push([i, bn]);
+        sharesBufferOf[bn] = i;
+        last = bn;
+      }
+    }
+    if (!kernels[i].fusesActivation) return;
+    const act = soleReader(last, ["relu", "relu6"]);
+    if (act < 0) return;
+    fusedActivation[i] = program.nodes[act].attrs.op as FusedActivation;
+    sharesBufferOf[act] = i;
   });
-  return { fusedActivation, sharesBufferOf };
+  return { fusedActivation, sharesBufferOf, folded };
 }
 
 /** Ids equal indices, nodes come after their inputs, and inputs/outputs name real nodes. */

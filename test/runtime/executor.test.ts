@@ -11,6 +11,7 @@ import { referenceKernels } from "../../src/runtime/kernels/registry.ts";
 import type { Kernel } from "../../src/runtime/kernel.ts";
 import { ProgramBuilder } from "./program-builder.ts";
 import { randomArray } from "./kernel-harness.ts";
+import { relativeError } from "../wasm/reference.ts";
 
 const same = [1, 1, 1, 1] as const;
 
@@ -192,7 +193,7 @@ describe("executor training", () => {
 });
 
 describe("executor modes and state", () => {
-  it("inference reuses memory and computes exactly what eval mode of a training executor does", () => {
+  it("inference reuses memory and computes what eval mode of a training executor does", () => {
     const program = smallNet();
     const params = initializeParams(program, 9);
     const inference = createExecutor(program, { maxBatch: 4, training: false });
@@ -207,7 +208,8 @@ describe("executor modes and state", () => {
     const input = randomArray(new Rng(11), 3 * 72);
     const a = inference.forward([input], 3).map((o) => o.slice());
     const b = training.forward([input], 3);
-    expect(a).toEqual(b.map((o) => o.slice()));
+    // Inference folds the batchnorm into the conv's weights: equal up to rounding.
+    a.forEach((out, k) => expect(relativeError(out, b[k])).toBeLessThan(1e-5));
     expect(inference.arenaBytes).toBeLessThan(training.arenaBytes);
     expect(() => (inference.training = true)).toThrow(/created for inference/);
     expect(() => inference.backward([])).toThrow(/created for inference/);

@@ -14,7 +14,8 @@ interface ModuleParts {
   readonly dependencies: string[];
 }
 
-const STATEMENT_START = /^(export |import |const |let |var |function |async function |interface |type |class |declare )/;
+const STATEMENT_START =
+  /^(export |import |const |let |var |function |async function |interface |type |class |declare )/;
 const IMPORT_FROM = /from "(\.[^"]+)";/;
 
 /** Top-level statements, each with the comment lines that precede it. */
@@ -41,16 +42,28 @@ function statements(text: string): string[] {
 }
 
 function firstCodeLine(statement: string): string {
-  return statement.split("\n").find((line) => !/^(\/\/|\/\*\*|\s\*)/.test(line)) ?? "";
+  return (
+    statement.split("\n").find((line) => !/^(\/\/|\/\*\*|\s\*)/.test(line)) ??
+    ""
+  );
 }
 
 function splitModule(path: string): ModuleParts {
-  const parts: ModuleParts = { types: [], code: [], exports: [], classes: [], dependencies: [] };
+  const parts: ModuleParts = {
+    types: [],
+    code: [],
+    exports: [],
+    classes: [],
+    dependencies: [],
+  };
   for (const statement of statements(readFileSync(path, "utf8"))) {
     const head = firstCodeLine(statement);
     if (head.startsWith("import ")) {
       const from = IMPORT_FROM.exec(statement);
-      if (!from) throw new Error(`${path}: only relative imports can be inlined: ${head}`);
+      if (!from)
+        throw new Error(
+          `${path}: only relative imports can be inlined: ${head}`,
+        );
       parts.dependencies.push(resolve(dirname(path), from[1]));
       continue;
     }
@@ -89,10 +102,16 @@ export function inlineModules(paths: readonly string[]): string {
     .filter(({ parts }) => parts.exports.length > 0)
     .map(({ parts }) => {
       const names = parts.exports.join(", ");
-      const classTypes = parts.classes.map((name) => `type ${name} = InstanceType<typeof ${name}>;`);
-      return [`const { ${names} } = (() => {`, ...parts.code, `return { ${names} };`, `})();`, ...classTypes].join(
-        "\n",
+      const classTypes = parts.classes.map(
+        (name) => `type ${name} = InstanceType<typeof ${name}>;`,
       );
+      return [
+        `const { ${names} } = (() => {`,
+        ...parts.code,
+        `return { ${names} };`,
+        `})();`,
+        ...classTypes,
+      ].join("\n");
     });
   return [...types, ...code].join("\n\n");
 }

@@ -5,6 +5,7 @@ import type { ParamSpec } from "../ops.ts";
 import type { Kernel, Shape } from "../kernel.ts";
 import type { ConvGeometry } from "./conv-geometry.ts";
 import { addBias, addBiasGrad } from "./conv-geometry.ts";
+import { applyEpilogue } from "../gemm.ts";
 
 export interface DepthwiseAttrs {
   readonly kernel: readonly [number, number];
@@ -118,6 +119,7 @@ export function depthwiseBackward(
 
 export const depthwiseKernel: Kernel<"depthwise"> = {
   backwardReads: { inputs: true, output: false },
+  fusesActivation: true,
   params(a, [inShape]) {
     const specs: ParamSpec[] = [
       { name: "kernel", shape: [a.kernel[0], a.kernel[1], inShape[2], a.multiplier], trainable: true },
@@ -126,10 +128,12 @@ export const depthwiseKernel: Kernel<"depthwise"> = {
     return specs;
   },
 
-  forward({ attrs, batch, inShapes, outShape, inputs, output, params }) {
+  forward({ attrs, batch, inShapes, outShape, inputs, output, params, activation }) {
     const g = depthwiseGeometry(attrs, inShapes[0], outShape);
     depthwiseForward(g, attrs.multiplier, batch, inputs[0], params[0], output);
-    if (params[1]) addBias(output, batch * g.outH * g.outW, g.c * attrs.multiplier, params[1]);
+    const outC = g.c * attrs.multiplier;
+    if (params[1]) addBias(output, batch * g.outH * g.outW, outC, params[1]);
+    if (activation) applyEpilogue({ activation }, batch * g.outH * g.outW, outC, output, 0, outC);
   },
 
   backward({ attrs, batch, inShapes, outShape, inputs, params, outGrad, inGrads, paramGrads }) {

@@ -1,0 +1,1 @@
+export { emitTs, paramSpecsInOrder, type EmitOptions } from "./emit-ts.ts";

@@ -1,0 +1,65 @@
+// The `trainStep` export of an emitted module: the train section's loss, optimizer and
+// learning-rate schedule, run by the runtime's own train modules (inlined verbatim), in the
+// same order as the interpreter's trainer: forward, loss, zero grads, backward, optimizer step.
+import { fileURLToPath } from "node:url";
+import type { Graph, TrainConfig } from "../../ir/graph.ts";
+import { planLoss } from "../../runtime/train/losses.ts";
+import { literal } from "./literal.ts";
+
+const trainModule = (name: string) =>
+  fileURLToPath(new URL(`../../runtime/train/${name}`, import.meta.url));
+
+export function trainSources(): string[] {
+  return [
+    trainModule("losses.ts"),
+    trainModule("optimizers.ts"),
+    trainModule("schedules.ts"),
+  ];
+}
+
+function trainConfig(graph: Graph): TrainConfig {
+  if (!graph.train)
+    throw new Error(`emitTs: ${graph.model} has no train section`);
+  return graph.train;
+}
+
+/** The node whose output the loss consumes: a final softmax (or sigmoid) is fused into the loss. */
+export function lossNodeOf(graph: Graph): number {
+  const last = graph.nodes[graph.outputs[0]];
+  return planLoss(trainConfig(graph).loss.kind, last.attrs.op).consumes ===
+    "last_op_input"
+    ? last.inputs[0]
+    : last.id;
+}
+
+export function trainStepCode(graph: Graph): string {
+  const config = trainConfig(graph);
+  const last = graph.nodes[graph.outputs[0]];
+  const { loss, optimizer, decay, warmup, decayPer } = config;
+  return `
+const TRAIN = ${literal({ loss, optimizer, decay, warmup, decayPer })} as const;
+const LOSS_INPUT: LossInput = ${literal(planLoss(loss.kind, last.attrs.op).input)};
+const optimizer = createOptimizer(TRAIN.optimizer, new Map([...model.grads].map(([key, grad]) => [key, grad.length])));
+let stepsTaken = 0;
+
+/**
+ * One optimizer step on a batch: \`y\` holds class indices (Int32Array, one per row of the output's
+ * last axis) or a dense target in the output's layout (Float32Array). The learning rate follows
+ * the train section's schedule at \`epoch\` (or at the step count with \`decay_per: step\`).
+ * Returns the batch loss.
+ */
+export function trainStep(x: Float32Array, y: Float32Array | Int32Array, batch = 1, epoch = 0): number {
+  model.forward(x, batch, true);
+  const target: Target = y instanceof Int32Array ? { kind: "classes", data: y } : { kind: "dense", data: y };
+  const lr = lrAt(TRAIN, TRAIN.optimizer.lr, schedulePosition(TRAIN.decayPer, epoch, stepsTaken));
+  const { loss, grad } = computeLoss(TRAIN.loss, LOSS_INPUT, model.lossInput(batch), target, {
+    batch,
+    classes: ${last.shape[last.shape.length - 1]},
+  });
+  model.flatGrads.fill(0);
+  model.backward(grad);
+  optimizer.step(model.params, model.grads, lr);
+  stepsTaken++;
+  return loss;
+}`;
+}

@@ -1,0 +1,161 @@
+// `netc train FILE [--model M] [--param k=v] [--data ...] [--epochs n] [--batch n] [--init W]
+// [--out W] [--resume CKPT] [--json]`: train per the model's `train` section.
+import { basename } from "node:path";
+import type { Command } from "commander";
+import type { ParamValue } from "../check/index.ts";
+import { DataError } from "../data/data-error.ts";
+import { loadData } from "../data/load-data.ts";
+import { validateData } from "../data/validate-data.ts";
+import { WeightsFileError } from "../io/safetensors.ts";
+import { loadWeights } from "../io/weights.ts";
+import type { Graph, TrainConfig } from "../ir/graph.ts";
+import { saveWeights, train, TrainingDivergedError, type EpochReport } from "../backends/interpret/trainer.ts";
+import type { Evaluation } from "../backends/interpret/evaluate.ts";
+import { collectParam, UsageError } from "./check.ts";
+import { InputError, loadGraph } from "./load-graph.ts";
+import { ProgressBar } from "./progress.ts";
+
+export interface TrainCommandOptions {
+  readonly model?: string;
+  readonly params: Record<string, ParamValue>;
+  readonly data: string;
+  readonly epochs?: number;
+  readonly batch?: number;
+  readonly init?: string;
+  readonly out?: string;
+  readonly resume?: string;
+  readonly json: boolean;
+}
+
+const INTERRUPTED = 130;
+
+function trainConfig(graph: Graph, opts: TrainCommandOptions): TrainConfig {
+  if (!graph.train)
+    throw new UsageError(`model ${graph.model} has no train section; add \`train ${graph.model} { loss: ... optimizer: ... }\``);
+  return {
+    ...graph.train,
+    ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
+    ...(opts.batch !== undefined ? { batch: opts.batch } : {}),
+  };
+}
+
+function positiveInt(name: string): (raw: string) => number {
+  return (raw) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} expects a positive integer, got '${raw}'`);
+    return n;
+  };
+}
+
+/** `val_loss 0.1523  accuracy 0.9550  macro_f1 0.9541` */
+function describeEvaluation(val: Evaluation): string {
+  const metrics = Object.entries(val.metrics).map(([name, v]) => `${name} ${v.toFixed(4)}`);
+  return [`val_loss ${val.loss.toFixed(4)}`, ...metrics].join("  ");
+}
+
+function epochLine(r: EpochReport, epochs: number): string {
+  const head =
+    `epoch ${r.epoch}/${epochs}  loss ${r.loss.toFixed(4)}  lr ${r.lr.toExponential(2)}  ` +
+    `${Math.round(r.imagesPerSecond).toLocaleString("en-US")} img/s  ${r.seconds.toFixed(1)}s`;
+  return r.val ? `${head}  |  ${describeEvaluation(r.val)}` : head;
+}
+
+function epochEvent(r: EpochReport): object {
+  return {
+    event: "epoch",
+    epoch: r.epoch,
+    loss: r.loss,
+    lr: r.lr,
+    images_per_s: r.imagesPerSecond,
+    seconds: r.seconds,
+    ...(r.val
+      ? { val: { loss: r.val.loss, ...r.val.metrics, precision: r.val.precision, recall: r.val.recall } }
+      : {}),
+  };
+}
+
+export async function runTrain(file: string, opts: TrainCommandOptions): Promise<number> {
+  const { graph } = loadGraph(file, opts);
+  const config = trainConfig(graph, opts);
+  const out = opts.out ?? `${graph.model.toLowerCase()}.safetensors`;
+  const checkpointPath = out.replace(/(\.safetensors)?$/, ".ckpt.safetensors");
+  const input = graph.nodes[graph.inputs[0]];
+  const outputShape = graph.nodes[graph.outputs[0]].shape;
+  try {
+    const data = loadData(opts.data, outputShape, config.validation);
+    const shapes = { inputName: input.name, inputShape: input.shape, outputShape };
+    validateData(shapes, config.loss.kind, data.train);
+    if (data.validation) validateData(shapes, config.loss.kind, data.validation);
+    const init = opts.init
+      ? new Map([...loadWeights(opts.init, graph)].map(([key, t]) => [key, t.data]))
+      : undefined;
+
+    let interrupted = false;
+    const onSigint = () => {
+      interrupted = true;
+    };
+    process.on("SIGINT", onSigint);
+    const bar = new ProgressBar();
+    const print = (line: string) => {
+      bar.clear();
+      process.stdout.write(line + "\n");
+    };
+    if (!opts.json)
+      print(
+        `training ${graph.model} (${graph.totals.params.toLocaleString("en-US")} params) on ${data.train.name}: ` +
+          `${data.train.count} samples` +
+          (data.validation ? `, validating on ${data.validation.count}` : "") +
+          `, batch ${config.batch}, ${config.epochs} epochs`,
+      );
+    try {
+      const result = await train({
+        graph,
+        config,
+        data,
+        init,
+        resumeFrom: opts.resume,
+        checkpointPath,
+        shouldStop: () => interrupted,
+        onProgress: (p) => bar.update(p, p.etaSeconds, p.step === p.steps),
+        onEpoch: (r) => print(opts.json ? JSON.stringify(epochEvent(r)) : epochLine(r, config.epochs)),
+      });
+      bar.clear();
+      if (result.stopped) {
+        process.stderr.write(
+          `interrupted: checkpoint saved to ${checkpointPath}; continue with\n` +
+            `  netc train ${file} --data ${opts.data} --resume ${checkpointPath}\n`,
+        );
+        return INTERRUPTED;
+      }
+      saveWeights(out, result.weights, graph.model);
+      print(opts.json ? JSON.stringify({ event: "done", weights: out }) : `wrote ${out} (checkpoint: ${basename(checkpointPath)})`);
+      return 0;
+    } finally {
+      process.off("SIGINT", onSigint);
+      bar.clear();
+    }
+  } catch (error) {
+    if (error instanceof DataError || error instanceof WeightsFileError || error instanceof TrainingDivergedError)
+      throw new InputError(`error: ${error.message}`);
+    throw error;
+  }
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command("train")
+    .description("train a model per its train section")
+    .argument("<file>", ".net file")
+    .option("--model <name>", "the model to train (default: the file's only model)")
+    .option("--param <name=value>", "set a model parameter (repeatable)", collectParam, {})
+    .requiredOption("--data <data>", "mnist, nuclei, or x.npy,y.npy")
+    .option("--epochs <n>", "override the train section's epochs", positiveInt("--epochs"))
+    .option("--batch <n>", "override the train section's batch size", positiveInt("--batch"))
+    .option("--init <weights>", "start from these weights (safetensors), e.g. to fine-tune")
+    .option("--out <weights>", "where to write the trained weights (default: <model>.safetensors)")
+    .option("--resume <checkpoint>", "continue from a checkpoint written by an earlier run")
+    .option("--json", "NDJSON events on stdout", false)
+    .action(async (file: string, opts: TrainCommandOptions & { param: Record<string, ParamValue> }) => {
+      process.exitCode = await runTrain(file, { ...opts, params: opts.param });
+    });
+}

@@ -1,0 +1,62 @@
+// For every example (but VGG16: 138M params, 15.5 GMACs, too slow for the suite), the emitted
+// module's forward equals the runtime's forward on the same weights, loaded through its
+// loadWeights from a real safetensors file.
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { emitTs, paramSpecsInOrder } from "../../src/backends/emit-ts/index.ts";
+import { serializeSafetensors } from "../../src/io/safetensors.ts";
+import {
+  createExecutor,
+  initializeParams,
+  sizeOf,
+} from "../../src/runtime/index.ts";
+import { concatBytes } from "./concat-bytes.ts";
+import {
+  graphsOfFile,
+  importEmitted,
+  maxAbsDiff,
+  sampleInput,
+} from "./emit-helpers.ts";
+
+const SKIPPED = new Set(["vgg16.net"]);
+const examples = readdirSync("examples").filter(
+  (f) => f.endsWith(".net") && !SKIPPED.has(f),
+);
+
+describe("emitted forward equals the runtime's", () => {
+  for (const file of examples) {
+    for (const graph of graphsOfFile(`examples/${file}`)) {
+      it(`${file} ${graph.model}`, { timeout: 60_000 }, async () => {
+        const weights = initializeParams(graph, 7);
+        const batch = 2;
+        const x = sampleInput(
+          batch * sizeOf(graph.nodes[graph.inputs[0]].shape),
+          3,
+        );
+        const executor = createExecutor(graph, {
+          maxBatch: batch,
+          training: false,
+        });
+        executor.setParams(weights);
+        const expected = executor.forward([x], batch)[0].slice();
+
+        const emitted = await importEmitted(await emitTs(graph));
+        const tensors = new Map(
+          paramSpecsInOrder(graph).map(({ key, spec }) => [
+            key,
+            { shape: spec.shape, data: weights.get(key)! },
+          ]),
+        );
+        emitted.loadWeights(concatBytes(serializeSafetensors(tensors)));
+        expect(emitted.inputShape).toEqual(graph.nodes[graph.inputs[0]].shape);
+        expect(emitted.outputShape).toEqual(
+          graph.nodes[graph.outputs[0]].shape,
+        );
+        expect(emitted.paramCount).toBe(graph.totals.params);
+        const got = emitted.forward(x, batch);
+        expect(got.length).toBe(expected.length);
+        expect(maxAbsDiff(got, expected)).toBeLessThanOrEqual(1e-5);
+      });
+    }
+  }
+});

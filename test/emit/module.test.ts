@@ -1,0 +1,188 @@
+// The emitted module as a standalone artefact: strict-typechecks alone with lib es2022 + dom,
+// imports nothing, escapes hostile source strings, embeds weights, and fails clearly on bad data.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { emitTs, paramSpecsInOrder } from "../../src/backends/emit-ts/index.ts";
+import type { Graph } from "../../src/ir/graph.ts";
+import {
+  serializeSafetensors,
+  type TensorData,
+} from "../../src/io/safetensors.ts";
+import { createExecutor, initializeParams } from "../../src/runtime/index.ts";
+import { concatBytes } from "./concat-bytes.ts";
+import {
+  graphsOfFile,
+  graphsOfSource,
+  importEmitted,
+  maxAbsDiff,
+  sampleInput,
+} from "./emit-helpers.ts";
+
+const HOSTILE_NAME =
+  '</script>"; globalThis.pwned = 1; //\u2028`${globalThis.pwned = 2}`';
+const HOSTILE = `
+model Tiny {
+  input x: [4, 4, 2]
+  conv(3, 3x3, pad = 1, name = "stem")
+  relu
+  batchnorm
+  flatten
+  dense(5)
+}
+`;
+
+function tensorsOf(
+  graph: Graph,
+  weights: ReadonlyMap<string, Float32Array>,
+): Map<string, TensorData> {
+  return new Map(
+    paramSpecsInOrder(graph).map(({ key, spec }) => [
+      key,
+      { shape: spec.shape, data: weights.get(key)! },
+    ]),
+  );
+}
+
+describe("the emitted module", () => {
+  const [lenet] = graphsOfFile("examples/lenet5.net");
+  let code = "";
+  beforeAll(async () => {
+    code = await emitTs(lenet);
+  });
+
+  it("imports nothing and is Prettier-formatted", async () => {
+    expect(code).not.toMatch(/^\s*import\b/m);
+    expect(code).not.toMatch(/\brequire\s*\(/);
+    expect(code).not.toMatch(/\bimport\s*\(/);
+    const { format } = await import("prettier");
+    expect(await format(code, { parser: "typescript" })).toBe(code);
+  });
+
+  it("passes tsc --strict --noEmit with lib es2022 and dom, also with --train", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netc-emit-tsc-"));
+    writeFileSync(join(dir, "model.ts"), code);
+    writeFileSync(join(dir, "train.ts"), await emitTs(lenet, { train: true }));
+    const config = {
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: "ES2022",
+        module: "ES2022",
+        lib: ["es2022", "dom"],
+        types: [],
+      },
+      files: ["model.ts", "train.ts"],
+    };
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config));
+    const tsc = resolve("node_modules/typescript/bin/tsc");
+    // Throws (with tsc's diagnostics) on any error.
+    execFileSync(process.execPath, [tsc, "-p", join(dir, "tsconfig.json")], {
+      encoding: "utf8",
+    });
+  }, 30_000);
+
+  it("holds only the kernels the model uses", () => {
+    expect(code).toContain("convKernel");
+    expect(code).not.toContain("depthwiseKernel");
+    expect(code).not.toContain("batchnormKernel");
+    expect(code).not.toContain("upsampleKernel");
+  });
+
+  it("checks the input length", async () => {
+    const m = await importEmitted(code);
+    expect(() => m.forward(new Float32Array(28 * 28 + 1))).toThrow(
+      /input has 785 floats, expected 784 = batch 1 × \[28, 28, 1\]/,
+    );
+    expect(() => m.forward(new Float32Array(28 * 28), 2)).toThrow(
+      /expected 1568 = batch 2/,
+    );
+  });
+
+  describe("loadWeights", () => {
+    const weights = initializeParams(lenet, 1);
+    const good = tensorsOf(lenet, weights);
+    const bytes = (tensors: Map<string, TensorData>) =>
+      concatBytes(serializeSafetensors(tensors));
+
+    it("names a missing tensor", async () => {
+      const m = await importEmitted(code);
+      const missing = new Map(good);
+      missing.delete("dense_1.kernel");
+      expect(() => m.loadWeights(bytes(missing))).toThrow(
+        /missing tensor "dense_1.kernel" \[120, 84\]/,
+      );
+    });
+
+    it("names a misshapen tensor", async () => {
+      const m = await importEmitted(code);
+      const wrong = new Map(good);
+      wrong.set("dense_2.bias", { shape: [11], data: new Float32Array(11) });
+      expect(() => m.loadWeights(bytes(wrong))).toThrow(
+        /"dense_2.bias" has shape \[11\], expected \[10\]/,
+      );
+    });
+
+    it("reports a truncated file", async () => {
+      const m = await importEmitted(code);
+      const full = bytes(good);
+      expect(() => m.loadWeights(full.subarray(0, full.length - 8))).toThrow(
+        /truncated: tensor "[^"]+" ends at/,
+      );
+      expect(() => m.loadWeights(full.subarray(0, 20))).toThrow(
+        /truncated: the header claims/,
+      );
+      expect(() => m.loadWeights(full.subarray(0, 5))).toThrow(
+        /truncated: 5 bytes/,
+      );
+    });
+  });
+
+  it("with embedded weights, forward works at once and matches the runtime", async () => {
+    const weights = initializeParams(lenet, 5);
+    const m = await importEmitted(
+      await emitTs(lenet, { weights, embedWeights: true }),
+    );
+    const x = sampleInput(3 * 784, 9);
+    const executor = createExecutor(lenet, { maxBatch: 3, training: false });
+    executor.setParams(weights);
+    expect(
+      maxAbsDiff(m.forward(x, 3), executor.forward([x], 3)[0]),
+    ).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe("hostile names", () => {
+  it("are refused by the checker as layer names", () => {
+    expect(() =>
+      graphsOfSource(HOSTILE.replace('"stem"', JSON.stringify(HOSTILE_NAME))),
+    ).toThrow(/layer name must be/);
+  });
+
+  // Graphs also come from the API, so the emitter escapes whatever names it is given.
+  it("reach the emitted code only as escaped string literals", async () => {
+    const [checked] = graphsOfSource(HOSTILE);
+    const graph: Graph = {
+      ...checked,
+      model: HOSTILE_NAME,
+      nodes: checked.nodes.map((n) =>
+        n.name === "stem" ? { ...n, name: HOSTILE_NAME } : n,
+      ),
+    };
+    const weights = initializeParams(graph, 2);
+    const code = await emitTs(graph, { weights, embedWeights: true });
+    expect(code).not.toContain("</script>");
+    expect(code).not.toContain("\u2028");
+    const m = await importEmitted(code);
+    expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
+    expect(m.modelName).toBe(HOSTILE_NAME); // it stayed one string, character for character
+    const x = sampleInput(32, 4);
+    const executor = createExecutor(graph, { maxBatch: 1, training: false });
+    executor.setParams(weights);
+    expect(
+      maxAbsDiff(m.forward(x), executor.forward([x], 1)[0]),
+    ).toBeLessThanOrEqual(1e-5);
+  });
+});
