@@ -1,6 +1,7 @@
 // `netc train FILE [--model M] [--param k=v] [--data ...] [--epochs n] [--batch n] [--init W]
 // [--out W] [--resume CKPT] [--json]`: train per the model's `train` section.
-import { basename } from "node:path";
+import { mkdirSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import type { Command } from "commander";
 import type { ParamValue } from "../check/index.ts";
 import { DataError } from "../data/data-error.ts";
@@ -79,6 +80,7 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
   const config = trainConfig(graph, opts);
   const out = opts.out ?? `${graph.model.toLowerCase()}.safetensors`;
   const checkpointPath = out.replace(/(\.safetensors)?$/, ".ckpt.safetensors");
+  mkdirSync(dirname(out), { recursive: true });
   const input = graph.nodes[graph.inputs[0]];
   const outputShape = graph.nodes[graph.outputs[0]].shape;
   try {

@@ -18,6 +18,64 @@ import { createWasmKernels } from "./wasm/kernels.ts";
 
 /** Default workspace: 4 MiB of packed B panels. */
 const DEFAULT_WORKSPACE_BYTES = 1 << 22;
+/** Of an inference executor's workspace, what packs B per call; the rest caches packed weights. */
+const STAGING_BYTES = DEFAULT_WORKSPACE_BYTES;
+
+/**
+ * Bytes to cache every weight matrix of an inference program packed (an upper bound: each
+ * tensor with its rows padded by a full panel); training executors repack every step.
+ */
+function packedWeightBytes(program: Program, training: boolean): number {
+  if (training) return 0;
+  let floats = 0;
+  for (const node of program.nodes) {
+    for (const spec of node.params) {
+      if (spec.shape.length < 2) continue;
+      const size = spec.shape.reduce((a, d) => a * d, 1);
+      floats += size + (size / spec.shape[spec.shape.length - 1]) * MAX_PANEL_WIDTH + 4;
+    }
+  }
+  return 4 * floats;
+}
+
+/** The widest packed panel any tile uses (3×12 with FMA). */
+const MAX_PANEL_WIDTH = 12;
+
+/**
+ * Packed copies of weight matrices, keyed by where and how B was read, in a slice of the
+ * workspace; valid until `clear` (the executor's paramsChanged). Only B inside the constant
+ * region [0, constantBytes) qualifies.
+ */
+class PackedWeights {
+  private readonly at = new Map<string, number>();
+  private used = 0;
+  constructor(
+    private readonly base: number,
+    private readonly bytes: number,
+    private readonly constantBytes: number,
+  ) {}
+
+  /** Where B is packed (packing it now if it is new), or -1 when it cannot be cached. */
+  lookup(kernels: WasmKernels, b: number, k: number, n: number, ldb: number, transposed: boolean): number {
+    const end = b + 4 * (transposed ? (n - 1) * ldb + k : (k - 1) * ldb + n);
+    if (end > this.constantBytes) return -1;
+    const key = `${b},${k},${n},${ldb},${transposed}`;
+    const found = this.at.get(key);
+    if (found !== undefined) return found;
+    const size = 4 * kernels.packedBFloats(k, n);
+    if (this.used + size > this.bytes) return -1;
+    const dst = this.base + this.used;
+    kernels.packB({ k, n, b, ldb, transposed, dst });
+    this.used += Math.ceil(size / 16) * 16;
+    this.at.set(key, dst);
+    return dst;
+  }
+
+  clear(): void {
+    this.at.clear();
+    this.used = 0;
+  }
+}
 
 /**
  * A backend for an executor created with `{ memory: kernels.memory }` (the kernels must have
@@ -30,7 +88,10 @@ export function wasmBackend(kernels: WasmKernels, workspaceBytes = DEFAULT_WORKS
     kernels: { depthwise: wasmDepthwise(kernels) },
     bind(arena) {
       if (arena.memory !== kernels.memory) return jsGemm;
-      return wasmGemm(kernels, arena.workspaceOffset, Math.floor(arena.workspaceBytes / 4));
+      const cacheBytes = arena.constantBytes ? Math.max(0, arena.workspaceBytes - STAGING_BYTES) : 0;
+      const staging = Math.floor((arena.workspaceBytes - cacheBytes) / 4);
+      const cache = new PackedWeights(arena.workspaceOffset + 4 * staging, cacheBytes, arena.constantBytes ?? 0);
+      return wasmGemm(kernels, arena.workspaceOffset, staging, cache);
     },
   };
 }
@@ -55,7 +116,7 @@ export async function createWasmExecutor(
     readonly workspaceBytes?: number;
   },
 ): Promise<WasmExecutor> {
-  const workspaceBytes = options.workspaceBytes ?? DEFAULT_WORKSPACE_BYTES;
+  const workspaceBytes = (options.workspaceBytes ?? DEFAULT_WORKSPACE_BYTES) + packedWeightBytes(program, options.training);
   const shared = options.wasm?.threads === 2; // only helper threads need a shared memory
   const sizing: Backend = { workspaceBytes, sharedMemory: shared, bind: () => jsGemm };
   const { memory } = createArena(planMemory(program, { ...options, backend: sizing }).totalBytes, shared);
@@ -70,7 +131,7 @@ function wasmDepthwise(kernels: WasmKernels): Kernel<"depthwise"> {
   return {
     ...depthwiseKernel,
     forward(call) {
-      const { attrs, batch, inShapes, inputs, output, params } = call;
+      const { attrs, batch, inShapes, inputs, output, params, activation } = call;
       const [image, weights, bias] = [inputs[0], params[0], params[1]];
       const arrays = bias ? [image, weights, bias, output] : [image, weights, output];
       if (attrs.multiplier !== 1 || arrays.some((x) => x.buffer !== kernels.memory.buffer)) {
@@ -89,16 +150,23 @@ function wasmDepthwise(kernels: WasmKernels): Kernel<"depthwise"> {
           pad: attrs.pad,
           dilation: attrs.dilation,
         },
-        { image: image.byteOffset, weights: weights.byteOffset, bias: bias?.byteOffset, out: output.byteOffset },
+        {
+          image: image.byteOffset,
+          weights: weights.byteOffset,
+          bias: bias?.byteOffset,
+          activation: activation ?? undefined,
+          out: output.byteOffset,
+        },
       );
     },
   };
 }
 
-function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: number): Gemm {
+function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: number, cache: PackedWeights): Gemm {
   const buffer = kernels.memory.buffer;
   const panel = kernels.panelWidth;
   return {
+    paramsChanged: () => cache.clear(),
     gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, epilogue) {
       const paddedN = Math.ceil(n / panel) * panel;
       const kStep = Math.floor(workspaceFloats / paddedN);
@@ -109,6 +177,24 @@ function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: numb
         return;
       }
       const at = (array: Float32Array, offset: number) => array.byteOffset + 4 * offset;
+      const packed = cache.lookup(kernels, at(b, bOff), k, n, ldb, transB);
+      if (packed >= 0) {
+        kernels.gemm({
+          m,
+          n,
+          k,
+          a: at(a, aOff),
+          aRowStride: transA ? 1 : lda,
+          aColStride: transA ? lda : 1,
+          bPacked: packed,
+          c: at(c, cOff),
+          ldc,
+          accumulate,
+          bias: bias ? at(bias, epilogue?.biasOffset ?? 0) : undefined,
+          activation: epilogue?.activation,
+        });
+        return;
+      }
       for (let k0 = 0; k0 < k; k0 += kStep) {
         const rows = Math.min(kStep, k - k0);
         const last = k0 + rows >= k;

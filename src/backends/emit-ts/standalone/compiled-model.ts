@@ -46,12 +46,13 @@ export class CompiledModel {
   private readonly training: boolean;
 
   /** `lossNode`: for training, the node whose output the loss consumes (null: inference only). */
-  constructor(
-    private readonly program: Program,
-    table: ModelKernels,
-    private readonly lossNode: number | null,
-    seed: number,
-  ) {
+  private readonly program: Program;
+  private readonly lossNode: number | null;
+
+  // No parameter properties: the emitted module must stay erasable TypeScript (Node's type stripping).
+  constructor(program: Program, table: ModelKernels, lossNode: number | null, seed: number) {
+    this.program = program;
+    this.lossNode = lossNode;
     const { nodes } = program;
     const training = lossNode !== null;
     this.training = training;
