@@ -51,7 +51,12 @@ function positiveInt(name: string): (raw: string) => number {
 /** `val_loss 0.1523  accuracy 0.9550  macro_f1 0.9541` */
 function describeEvaluation(val: Evaluation): string {
   const metrics = Object.entries(val.metrics).map(([name, v]) => `${name} ${v.toFixed(4)}`);
-  return [`val_loss ${val.loss.toFixed(4)}`, ...metrics].join("  ");
+  // Per-class precision/recall fit on the line for binary and three-class outputs (masks).
+  const perClass =
+    val.precision.length <= 3
+      ? [`precision ${val.precision.map((p) => p.toFixed(3)).join("/")}`, `recall ${val.recall.map((r) => r.toFixed(3)).join("/")}`]
+      : [];
+  return [`val_loss ${val.loss.toFixed(4)}`, ...metrics, ...perClass].join("  ");
 }
 
 function epochLine(r: EpochReport, epochs: number): string {

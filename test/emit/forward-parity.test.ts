@@ -40,7 +40,9 @@ describe("emitted forward equals the runtime's", () => {
         executor.setParams(weights);
         const expected = executor.forward([x], batch)[0].slice();
 
-        const emitted = await importEmitted(await emitTs(graph));
+        const emitted = await importEmitted(
+          await emitTs(graph, { maxBatch: batch }),
+        );
         const tensors = new Map(
           paramSpecsInOrder(graph).map(({ key, spec }) => [
             key,

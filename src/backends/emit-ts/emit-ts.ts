@@ -9,7 +9,9 @@ import { sizeOf } from "../../runtime/kernel.ts";
 import { referenceKernels } from "../../runtime/kernels/registry.ts";
 import type { Kernel } from "../../runtime/kernel.ts";
 import type { OpName, ParamSpec } from "../../runtime/ops.ts";
+import { planExecution } from "../../runtime/plan.ts";
 import { inlineModules } from "./inline-source.ts";
+import type { InferenceLayout } from "./standalone/compiled-model.ts";
 import { KERNEL_SOURCES } from "./kernel-sources.ts";
 import { literal } from "./literal.ts";
 import { lossNodeOf, trainSources, trainStepCode } from "./train-step.ts";
@@ -21,7 +23,8 @@ export interface EmitOptions {
   readonly embedWeights?: boolean;
   /** Also export `trainStep` with the model's `train` section. */
   readonly train?: boolean;
-  /** Buffers are first allocated for this many samples (default 1; they grow on demand). */
+  /** The largest batch `forward` accepts (default 1): its buffers are planned and allocated for it
+   * once. (A --train module's buffers instead grow to the largest batch seen.) */
   readonly maxBatch?: number;
 }
 
@@ -70,6 +73,27 @@ function embeddedWeights(
   return `model.flatParams.set(decodeBase64Floats(${literal(base64)}));`;
 }
 
+/** The interpreter's own inference plan for this graph, as the emitted module's constants. */
+function inferenceLayout(graph: Graph, maxBatch: number): InferenceLayout {
+  const plan = planExecution(graph, { maxBatch, training: false });
+  const { lifetimes } = plan.timeline;
+  // The module keeps its params apart, so its arena starts where the plan's params end.
+  const base = plan.scratchBase;
+  const slot = (index: number): [number, number] => [
+    plan.timelineBase + plan.placement.offsets[index] - base,
+    lifetimes[index].size,
+  ];
+  return {
+    maxBatch,
+    arenaFloats: plan.totalFloats - base,
+    scratch: [0, plan.scratchFloats],
+    activations: plan.timeline.activation.map(slot),
+    saved: plan.timeline.saved.map(slot),
+    fused: plan.fusedActivation,
+    sharesBufferOf: plan.sharesBufferOf,
+  };
+}
+
 export async function emitTs(
   graph: Graph,
   options: EmitOptions = {},
@@ -81,6 +105,7 @@ export async function emitTs(
     );
   }
   const train = options.train ?? false;
+  const maxBatch = options.maxBatch ?? 1;
   if (train && !graph.train)
     throw new Error(
       `emitTs: ${graph.model} has no train section to compile --train from`,
@@ -120,8 +145,10 @@ export async function emitTs(
     `const PROGRAM: Program = ${literal(program)};`,
     `const PARAM_SHAPES: Record<string, readonly number[]> = ${literal(paramShapes)};`,
     `const KERNELS: ModelKernels = {\n${kernels}\n};`,
-    `const model = new CompiledModel(PROGRAM, KERNELS, ${train ? lossNodeOf(graph) : null}, ${graph.train?.seed ?? 0});`,
-    `model.reserve(${Math.max(1, options.maxBatch ?? 1)});`,
+    train
+      ? `const model = new CompiledModel(PROGRAM, KERNELS, ${lossNodeOf(graph)}, ${graph.train?.seed ?? 0}, null);`
+      : `const model = new CompiledModel(PROGRAM, KERNELS, null, 0, ${literal(inferenceLayout(graph, maxBatch))});`,
+    `model.reserve(${maxBatch});`,
     `export const modelName: string = ${literal(graph.model)};`,
     `/** Per-sample input shape (NHWC, no batch dimension). */`,
     `export const inputShape: readonly number[] = ${literal(graph.nodes[graph.inputs[0]].shape)};`,

@@ -1,0 +1,15 @@
+import { createExecutor, createWasmExecutor, initializeParams, planMemory, wasmBackend } from "../../src/runtime/index.ts";
+import { createArena } from "../../src/runtime/arena.ts";
+import { createWasmKernels } from "../../src/runtime/wasm/kernels.ts";
+import { loadExample, sineInput } from "../models.ts";
+const graph = loadExample("mobilenet_v1.net");
+const w = initializeParams(graph, 0);
+const x = sineInput(224 * 224 * 3);
+const a = (await createWasmExecutor(graph, { maxBatch: 1, training: false })).executor;
+const sizing = { workspaceBytes: 1 << 22, sharedMemory: false, bind: () => null as any };
+const { memory } = createArena(planMemory(graph, { maxBatch: 1, training: false, backend: sizing }).totalBytes, false);
+const k = await createWasmKernels(memory!);
+const b = createExecutor(graph, { maxBatch: 1, training: false, backend: wasmBackend(k), memory: memory! });
+a.setParams(w); b.setParams(w);
+const med = (e: any) => { const t: number[] = []; for (let i = 0; i < 15; i++) { const s = performance.now(); e.forward([x], 1); t.push(performance.now() - s); } t.sort((p, q) => p - q); return t[7]!.toFixed(2); };
+for (let r = 0; r < 3; r++) console.log("cached", med(a), "uncached", med(b));
