@@ -1,15 +1,8 @@
 // A one-line progress bar for long runs, redrawn in place on a terminal (stderr).
 // Silent when stderr is not a TTY so logs and pipes stay clean.
+import type { StepProgress } from "../backends/interpret/trainer.ts";
 
-export interface ProgressState {
-  readonly epoch: number;
-  readonly epochs: number;
-  readonly step: number;
-  readonly steps: number;
-  readonly loss: number;
-  readonly lr: number;
-  readonly imagesPerSecond: number;
-}
+export type ProgressState = Omit<StepProgress, "etaSeconds">;
 
 const BAR_WIDTH = 24;
 

@@ -3,6 +3,8 @@
 // Arrays are row-major Float32Array views; element offsets (not byte offsets) locate each
 // matrix. When the views live in the executor's WebAssembly.Memory, a WASM implementation
 // finds its byte address as `array.byteOffset + 4 * offset`.
+import type { col2imAdd, im2col } from "./kernels/conv-geometry.ts";
+
 export interface Gemm {
   /**
    * C[m×n] = (accumulate ? C : 0) + op(A)·op(B), then the epilogue, where op(A) is m×k and
@@ -29,6 +31,10 @@ export interface Gemm {
   ): void;
   /** The executor's weights changed: drop anything cached from them (packed panels). */
   paramsChanged?(): void;
+  /** Faster versions of the conv kernels' patch copies (kernels/conv-geometry.ts's `im2col`
+   * and `col2imAdd`, same arguments and results), where the backend has them. */
+  im2col?: typeof im2col;
+  col2imAdd?: typeof col2imAdd;
 }
 
 export type FusedActivation = "relu" | "relu6";

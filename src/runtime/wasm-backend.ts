@@ -1,8 +1,9 @@
 // The executor's Backend over the WebAssembly SIMD kernels (src/runtime/wasm/): every GEMM packs
 // its B operand into the backend's workspace (a slice of K rows at a time, so any size fits) and
 // runs the SIMD GEMM in place on the executor's arena, with bias and activation fused into the
-// write-back; depthwise forward (multiplier 1) runs the SIMD depthwise kernel. Operands outside
-// the kernels' memory fall back to the JavaScript kernels.
+// write-back; depthwise forward (multiplier 1) and the conv kernels' im2col/col2im run the SIMD
+// kernels. In inference executors, weight matrices are packed once and cached until the
+// executor's paramsChanged(). Operands outside the kernels' memory fall back to JavaScript.
 import { createArena } from "./arena.ts";
 import type { Backend } from "./backend.ts";
 import type { Executor, ExecutorOptions } from "./executor.ts";
@@ -13,7 +14,9 @@ import type { Kernel } from "./kernel.ts";
 import { depthwiseKernel } from "./kernels/depthwise.ts";
 import type { Program } from "./ops.ts";
 import { planMemory } from "./plan.ts";
-import type { WasmKernelOptions, WasmKernels } from "./wasm/kernels.ts";
+import type { ConvGeometry as JsConvGeometry } from "./kernels/conv-geometry.ts";
+import { col2imAdd, im2col } from "./kernels/conv-geometry.ts";
+import type { ConvGeometry, WasmKernelOptions, WasmKernels } from "./wasm/kernels.ts";
 import { createWasmKernels } from "./wasm/kernels.ts";
 
 /** Default workspace: 4 MiB of packed B panels. */
@@ -162,11 +165,45 @@ function wasmDepthwise(kernels: WasmKernels): Kernel<"depthwise"> {
   };
 }
 
+/** The SIMD patch copies take whole pixels (no groups), a vector of channels at a time: with
+ * fewer than 4 channels the JavaScript copy's contiguous row runs are as fast. */
+function simdPatches(g: JsConvGeometry, groupC: number): boolean {
+  return groupC === g.c && g.c >= 4;
+}
+
+/** The runtime's conv geometry as the WASM kernels take it, for `batch` images. */
+function wasmGeometry(g: JsConvGeometry, batch: number): ConvGeometry {
+  return {
+    batch,
+    height: g.h,
+    width: g.w,
+    channels: g.c,
+    kernel: [g.kh, g.kw],
+    stride: [g.strideH, g.strideW],
+    pad: g.pad,
+    dilation: [g.dilationH, g.dilationW],
+  };
+}
+
 function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: number, cache: PackedWeights): Gemm {
   const buffer = kernels.memory.buffer;
   const panel = kernels.panelWidth;
   return {
     paramsChanged: () => cache.clear(),
+    im2col(g, image, n0, count, channel0, groupC, cols) {
+      if (!simdPatches(g, groupC) || image.buffer !== buffer || cols.buffer !== buffer) {
+        im2col(g, image, n0, count, channel0, groupC, cols);
+        return;
+      }
+      kernels.im2col(wasmGeometry(g, count), image.byteOffset + 4 * n0 * g.h * g.w * g.c, cols.byteOffset);
+    },
+    col2imAdd(g, cols, n0, count, channel0, groupC, image) {
+      if (!simdPatches(g, groupC) || image.buffer !== buffer || cols.buffer !== buffer) {
+        col2imAdd(g, cols, n0, count, channel0, groupC, image);
+        return;
+      }
+      kernels.col2im(wasmGeometry(g, count), cols.byteOffset, image.byteOffset + 4 * n0 * g.h * g.w * g.c);
+    },
     gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, epilogue) {
       const paddedN = Math.ceil(n / panel) * panel;
       const kStep = Math.floor(workspaceFloats / paddedN);

@@ -82,6 +82,21 @@ describe("wasmBackend", () => {
       [4, 4, 8],
     );
     t = b.op({ op: "relu" }, t, [4, 4, 8]);
+    // 8 channels: im2col and col2im (input gradient) run the SIMD patch kernels.
+    t = b.op(
+      {
+        op: "conv",
+        filters: 8,
+        kernel: [3, 2],
+        stride: [1, 1],
+        pad: [1, 1, 1, 1],
+        dilation: [1, 2],
+        groups: 1,
+        bias: false,
+      },
+      t,
+      [4, 4, 8],
+    );
     // SIMD depthwise (multiplier 1, asymmetric pad, dilation) and the JavaScript one (multiplier 2).
     t = b.op(
       {

@@ -73,7 +73,7 @@ export const convKernel: Kernel<"conv"> = {
     for (let n0 = 0; n0 < batch; n0 += chunk) {
       const count = Math.min(chunk, batch - n0);
       for (let grp = 0; grp < attrs.groups; grp++) {
-        im2col(g, x, n0, count, grp * groupC, groupC, scratch);
+        (gemm.im2col ?? im2col)(g, x, n0, count, grp * groupC, groupC, scratch);
         const outOffset = n0 * pixels * filters + grp * groupF;
         // prettier-ignore
         gemm.gemm(false, false, count * pixels, groupF, rowLen,
@@ -106,7 +106,7 @@ export const convKernel: Kernel<"conv"> = {
       for (let grp = 0; grp < attrs.groups; grp++) {
         const dyOffset = n0 * pixels * filters + grp * groupF;
         if (dKernel) {
-          im2col(g, x, n0, count, grp * groupC, groupC, scratch);
+          (gemm.im2col ?? im2col)(g, x, n0, count, grp * groupC, groupC, scratch);
           // prettier-ignore
           gemm.gemm(true, false, rowLen, groupF, rows,
             scratch, 0, rowLen, // Aᵀ: the patches, transposed
@@ -119,7 +119,7 @@ export const convKernel: Kernel<"conv"> = {
             outGrad, dyOffset, filters, // A: this group's output gradient
             kernel, grp * groupF, filters, // Bᵀ: this group's filters, transposed
             scratch, 0, rowLen, false); // the patches' gradient
-          col2imAdd(g, scratch, n0, count, grp * groupC, groupC, dx);
+          (gemm.col2imAdd ?? col2imAdd)(g, scratch, n0, count, grp * groupC, groupC, dx);
         }
       }
     }
