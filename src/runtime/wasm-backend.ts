@@ -26,7 +26,7 @@ const STAGING_BYTES = DEFAULT_WORKSPACE_BYTES;
 
 /**
  * Bytes to cache every weight matrix of an inference program packed (an upper bound: each
- * tensor with its rows padded by a full panel); training executors repack every step.
+ * tensor with its rows padded by a full panel), capped; training executors repack every step.
  */
 function packedWeightBytes(program: Program, training: boolean): number {
   if (training) return 0;
@@ -38,8 +38,11 @@ function packedWeightBytes(program: Program, training: boolean): number {
       floats += size + (size / spec.shape[spec.shape.length - 1]) * MAX_PANEL_WIDTH + 4;
     }
   }
-  return 4 * floats;
+  return Math.min(4 * floats, MAX_PACKED_CACHE_BYTES);
 }
+
+/** Beyond this (VGG-sized models), the remaining weights are packed per call as in training. */
+const MAX_PACKED_CACHE_BYTES = 256 << 20;
 
 /** The widest packed panel any tile uses (3×12 with FMA). */
 const MAX_PANEL_WIDTH = 12;
