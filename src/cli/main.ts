@@ -3,6 +3,7 @@
 // 0 success (warnings allowed), 1 errors in the input, 2 usage errors.
 import { Command, CommanderError } from "commander";
 import { registerCheck, UsageError } from "./check.ts";
+import { registerCompile } from "./compile.ts";
 import { registerData } from "./data.ts";
 import { registerEvaluate } from "./evaluate.ts";
 import { registerExport } from "./export.ts";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerEvaluate(program);
   registerExport(program);
+  registerCompile(program);
   registerData(program);
   registerFmt(program);
   registerLsp(program);

@@ -9,9 +9,7 @@ import { sizeOf } from "../../runtime/kernel.ts";
 import { referenceKernels } from "../../runtime/kernels/registry.ts";
 import type { Kernel } from "../../runtime/kernel.ts";
 import type { OpName, ParamSpec } from "../../runtime/ops.ts";
-import { planExecution } from "../../runtime/plan.ts";
 import { inlineModules } from "./inline-source.ts";
-import type { InferenceLayout } from "./standalone/compiled-model.ts";
 import { KERNEL_SOURCES } from "./kernel-sources.ts";
 import { literal } from "./literal.ts";
 import { lossNodeOf, trainSources, trainStepCode } from "./train-step.ts";
@@ -23,8 +21,8 @@ export interface EmitOptions {
   readonly embedWeights?: boolean;
   /** Also export `trainStep` with the model's `train` section. */
   readonly train?: boolean;
-  /** The largest batch `forward` accepts (default 1): its buffers are planned and allocated for it
-   * once. (A --train module's buffers instead grow to the largest batch seen.) */
+  /** Buffers are allocated for this many samples when the module loads (default 1); a larger
+   * batch grows them once. */
   readonly maxBatch?: number;
 }
 
@@ -71,27 +69,6 @@ function embeddedWeights(
     flat.byteLength,
   ).toString("base64");
   return `model.flatParams.set(decodeBase64Floats(${literal(base64)}));`;
-}
-
-/** The interpreter's own inference plan for this graph, as the emitted module's constants. */
-function inferenceLayout(graph: Graph, maxBatch: number): InferenceLayout {
-  const plan = planExecution(graph, { maxBatch, training: false });
-  const { lifetimes } = plan.timeline;
-  // The module keeps its params apart, so its arena starts where the plan's params end.
-  const base = plan.scratchBase;
-  const slot = (index: number): [number, number] => [
-    plan.timelineBase + plan.placement.offsets[index] - base,
-    lifetimes[index].size,
-  ];
-  return {
-    maxBatch,
-    arenaFloats: plan.totalFloats - base,
-    scratch: [0, plan.scratchFloats],
-    activations: plan.timeline.activation.map(slot),
-    saved: plan.timeline.saved.map(slot),
-    fused: plan.fusedActivation,
-    sharesBufferOf: plan.sharesBufferOf,
-  };
 }
 
 export async function emitTs(
@@ -145,9 +122,7 @@ export async function emitTs(
     `const PROGRAM: Program = ${literal(program)};`,
     `const PARAM_SHAPES: Record<string, readonly number[]> = ${literal(paramShapes)};`,
     `const KERNELS: ModelKernels = {\n${kernels}\n};`,
-    train
-      ? `const model = new CompiledModel(PROGRAM, KERNELS, ${lossNodeOf(graph)}, ${graph.train?.seed ?? 0}, null);`
-      : `const model = new CompiledModel(PROGRAM, KERNELS, null, 0, ${literal(inferenceLayout(graph, maxBatch))});`,
+    `const model = new CompiledModel(PROGRAM, KERNELS, ${train ? lossNodeOf(graph) : null}, ${graph.train?.seed ?? 0});`,
     `model.reserve(${maxBatch});`,
     `export const modelName: string = ${literal(graph.model)};`,
     `/** Per-sample input shape (NHWC, no batch dimension). */`,

@@ -2,7 +2,6 @@
 // preallocated buffer per node output, per kept state and for scratch, sized for the largest
 // batch seen so far (grown, then reused); every kernel call record is built once per size.
 // It must stay free of imports other than the runtime's standalone kernel modules.
-import type { FusedActivation } from "../../../runtime/gemm.ts";
 import { jsGemm } from "../../../runtime/gemm.ts";
 import type {
   BackwardCall,
@@ -16,23 +15,6 @@ import { Rng } from "../../../runtime/rng.ts";
 
 /** The kernels of the ops a model uses, by op name. */
 export type ModelKernels = { readonly [op: string]: Kernel<OpName> };
-
-/**
- * The interpreter's inference memory plan for a fixed largest batch (src/runtime/plan.ts, computed
- * when the module is emitted): one arena, buffers whose lifetimes don't overlap share memory, and
- * a relu/relu6 fused into the layer before it. [offset, floats] pairs locate each buffer.
- */
-export interface InferenceLayout {
-  readonly maxBatch: number;
-  readonly arenaFloats: number;
-  readonly scratch: readonly [number, number];
-  readonly activations: readonly (readonly [number, number])[];
-  readonly saved: readonly (readonly [number, number])[];
-  /** The relu/relu6 a node applies itself. */
-  readonly fused: readonly (FusedActivation | null)[];
-  /** For a fused activation node, the node whose buffer it shares (it does not run); −1 elsewhere. */
-  readonly sharesBufferOf: readonly number[];
-}
 
 interface NodeCall extends BackwardCall<OpName> {
   batch: number;
@@ -56,7 +38,6 @@ export class CompiledModel {
   private readonly gradViews: (Float32Array | null)[][];
   private readonly needsGrad: boolean[];
   private readonly rng: Rng;
-  private readonly layout: InferenceLayout | null;
   private capacity = 0;
   private calls: NodeCall[] = [];
   private activations: Float32Array[] = [];
@@ -69,17 +50,14 @@ export class CompiledModel {
   private readonly lossNode: number | null;
 
   // No parameter properties: the emitted module must stay erasable TypeScript (Node's type stripping).
-  /** `layout`: run inference in this planned arena (not with a loss node: training allocates its own). */
   constructor(
     program: Program,
     table: ModelKernels,
     lossNode: number | null,
     seed: number,
-    layout: InferenceLayout | null,
   ) {
     this.program = program;
     this.lossNode = lossNode;
-    this.layout = lossNode === null ? layout : null;
     const { nodes } = program;
     const training = lossNode !== null;
     this.training = training;
@@ -132,10 +110,6 @@ export class CompiledModel {
   /** Allocates every buffer for `batch` samples, once per new largest batch. */
   reserve(batch: number): void {
     if (batch <= this.capacity) return;
-    if (this.layout) {
-      this.reservePlanned(this.layout, batch);
-      return;
-    }
     const { nodes } = this.program;
     const query = (i: number): SizeQuery<OpName> => ({
       attrs: nodes[i].attrs,
@@ -180,43 +154,6 @@ export class CompiledModel {
     this.capacity = batch;
   }
 
-  private reservePlanned(layout: InferenceLayout, batch: number): void {
-    if (batch > layout.maxBatch) {
-      throw new Error(
-        `forward: batch ${batch} exceeds ${layout.maxBatch}, the largest this module was compiled for ` +
-          "(netc compile --max-batch N)",
-      );
-    }
-    const arena = new Float32Array(layout.arenaFloats);
-    const view = ([offset, size]: readonly [number, number]) =>
-      arena.subarray(offset, offset + size);
-    const { nodes } = this.program;
-    this.activations = layout.activations.map(view);
-    layout.sharesBufferOf.forEach((producer, i) => {
-      if (producer >= 0) this.activations[i] = this.activations[producer];
-    });
-    const scratch = view(layout.scratch);
-    this.calls = nodes.map((node, i) => ({
-      attrs: node.attrs,
-      batch: 0,
-      inShapes: this.inShapes[i],
-      outShape: node.shape,
-      inputs: node.inputs.map((id) => this.activations[id]),
-      output: this.activations[i],
-      params: this.paramViews[i],
-      saved: view(layout.saved[i]),
-      scratch,
-      training: false,
-      rng: this.rng,
-      gemm: jsGemm,
-      activation: layout.fused[i],
-      outGrad: EMPTY,
-      inGrads: [],
-      paramGrads: [],
-    }));
-    this.capacity = layout.maxBatch;
-  }
-
   /** Runs the model on `batch` samples (NHWC, batch first); the result is a fresh array. */
   forward(x: Float32Array, batch: number, training: boolean): Float32Array {
     if (!Number.isInteger(batch) || batch < 1)
@@ -236,10 +173,7 @@ export class CompiledModel {
     this.calls.forEach((call, i) => {
       call.batch = batch;
       call.training = training;
-      const skipped =
-        program.nodes[i].attrs.op === "input" ||
-        (this.layout?.sharesBufferOf[i] ?? -1) >= 0;
-      if (!skipped) this.kernels[i].forward(call);
+      if (program.nodes[i].attrs.op !== "input") this.kernels[i].forward(call);
     });
     return this.activations[program.outputs[0]].slice(
       0,
