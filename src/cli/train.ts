@@ -1,7 +1,7 @@
 // `netc train FILE [--model M] [--param k=v] [--data ...] [--epochs n] [--batch n] [--init W]
 // [--out W] [--resume CKPT] [--json]`: train per the model's `train` section.
 import { mkdirSync } from "node:fs";
-import { basename, dirname } from "node:path";
+import { dirname } from "node:path";
 import type { Command } from "commander";
 import type { ParamValue } from "../check/index.ts";
 import { DataError } from "../data/data-error.ts";
@@ -135,7 +135,7 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
         return INTERRUPTED;
       }
       saveWeights(out, result.weights, graph.model);
-      print(opts.json ? JSON.stringify({ event: "done", weights: out }) : `wrote ${out} (checkpoint: ${basename(checkpointPath)})`);
+      print(opts.json ? JSON.stringify({ event: "done", weights: out }) : `wrote ${out} (last checkpoint: ${checkpointPath})`);
       return 0;
     } finally {
       process.off("SIGINT", onSigint);
