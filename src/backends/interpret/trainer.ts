@@ -152,7 +152,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const order = epochOrder(data.train.count, config.shuffle, shuffleRng);
       const started = performance.now();
       let lossSum = carriedLossSum;
-      let seen = skipSteps * config.batch;
+      const resumedAt = Math.min(skipSteps * config.batch, data.train.count);
+      let seen = resumedAt;
       let lr = config.optimizer.lr;
       let step = 0;
       executor.training = true;
@@ -173,7 +174,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         lossSum += loss * batch.size;
         seen += batch.size;
         const elapsed = (performance.now() - started) / 1000;
-        const rate = (seen - skipSteps * config.batch) / Math.max(elapsed, 1e-9);
+        const rate = (seen - resumedAt) / Math.max(elapsed, 1e-9);
         options.onProgress?.({
           epoch: epoch + 1,
           epochs: config.epochs,
