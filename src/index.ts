@@ -12,7 +12,7 @@ import type { Graph, TrainConfig } from "./ir/graph.ts";
 import { parseSafetensors, readSafetensors, type TensorData } from "./io/safetensors.ts";
 import { checkWeights, weightSpecs } from "./io/weights.ts";
 import type { DataSplit } from "./data/dataset.ts";
-import { saveWeights, train, type TrainOptions, type TrainResult } from "./backends/interpret/trainer.ts";
+import { saveWeights, train, weightsOf, type TrainOptions, type TrainResult } from "./backends/interpret/trainer.ts";
 import { createWasmExecutor, initializeParams, type WasmExecutor } from "./runtime/index.ts";
 import { parse } from "./syntax/parse.ts";
 
@@ -106,13 +106,7 @@ export class Model {
 
   /** Copies of every parameter, keyed `<layer>.<tensor>` with the spec's shapes. */
   getWeights(): Map<string, TensorData> {
-    const out = new Map<string, TensorData>();
-    for (const node of this.graph.nodes)
-      for (const spec of node.params) {
-        const key = `${node.name}.${spec.name}`;
-        out.set(key, { shape: spec.shape, data: this.weights.get(key)!.slice() });
-      }
-    return out;
+    return weightsOf(this.graph, this.weights);
   }
 
   /** Written atomically. */

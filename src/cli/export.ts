@@ -7,6 +7,7 @@ import { collectParam } from "./check.ts";
 import { exportOnnx, OnnxExportError } from "../backends/onnx/index.ts";
 import { check, type ParamValue } from "../check/index.ts";
 import type { Span } from "../diagnostics/diagnostic.ts";
+import { LineMap } from "../diagnostics/render.ts";
 import type { Graph } from "../ir/graph.ts";
 import { writeFileAtomic } from "../io/atomic-write.ts";
 import { WeightsFileError } from "../io/safetensors.ts";
@@ -29,8 +30,8 @@ export interface ExportCommandOptions {
 const DEFAULT_SEED = 0;
 
 function location(text: string, span: Span): string {
-  const before = text.slice(0, span.start).split("\n");
-  return `${before.length}:${before[before.length - 1].length + 1}`;
+  const { line, column } = new LineMap(text).position(span.start);
+  return `${line}:${column}`;
 }
 
 function selectGraph(file: string, graphs: ReadonlyMap<string, Graph>, model: string | undefined): Graph | string {

@@ -7,7 +7,7 @@ import { readCheckpoint, writeCheckpoint } from "../../io/checkpoint.ts";
 import { batchCount, batches } from "../../data/batches.ts";
 import { epochOrder } from "../../data/shuffle.ts";
 import type { DataSplit } from "../../data/dataset.ts";
-import { createWasmExecutor, initializeParams, Rng, sliceProgram, type Executor, type Program } from "../../runtime/index.ts";
+import { createWasmExecutor, initializeParams, Rng, sliceProgram, type Program } from "../../runtime/index.ts";
 import { computeLoss, planLoss } from "../../runtime/train/losses.ts";
 import { createOptimizer, type Optimizer } from "../../runtime/train/optimizers.ts";
 import { lrAt, schedulePosition } from "../../runtime/train/schedules.ts";
@@ -138,7 +138,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const save = (epoch: number, stepInEpoch: number, epochRngState: typeof shuffleRng.state, lossSum: number) => {
       if (!options.checkpointPath) return;
       writeCheckpoint(options.checkpointPath, {
-        weights: weightsOf(graph, executor),
+        weights: weightsOf(graph, executor.params),
         optimizer: optimizer.state(),
         epoch,
         step: globalStep,
@@ -189,7 +189,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         await new Promise((resolve) => setImmediate(resolve));
         if (options.shouldStop?.()) {
           save(epoch, step, epochRngState, lossSum);
-          return { weights: weightsOf(graph, executor), epochs: reports, stopped: true };
+          return { weights: weightsOf(graph, executor.params), epochs: reports, stopped: true };
         }
       }
       skipSteps = 0;
@@ -203,7 +203,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       save(epoch + 1, 0, shuffleRng.state, 0);
       options.onEpoch?.(report);
     }
-    return { weights: weightsOf(graph, executor), epochs: reports, stopped: false };
+    return { weights: weightsOf(graph, executor.params), epochs: reports, stopped: false };
   } finally {
     await dispose();
   }
@@ -215,12 +215,12 @@ function allFinite(values: Float32Array): boolean {
 }
 
 /** Copies of every parameter (trainable and running statistics) with the spec's shapes. */
-export function weightsOf(graph: Graph, executor: Executor): Map<string, TensorData> {
+export function weightsOf(graph: Graph, params: ReadonlyMap<string, Float32Array>): Map<string, TensorData> {
   const out = new Map<string, TensorData>();
   for (const node of graph.nodes)
     for (const spec of node.params) {
       const key = `${node.name}.${spec.name}`;
-      const live = executor.params.get(key);
+      const live = params.get(key);
       if (live) out.set(key, { shape: spec.shape, data: live.slice() });
     }
   return out;
