@@ -1,14 +1,19 @@
-// `netc data nuclei --out DIR [--count N] [--seed S] [--size PX]`: writes a bundled dataset to
-// disk so it can be inspected or used elsewhere — images.npy and masks.npy ([N, H, W, 1],
-// float32) plus PNGs of the first few samples (image, mask, mask tinted over the image).
+// `netc data NAME --out DIR`: writes a bundled dataset to disk so it can be inspected or used
+// elsewhere (another framework, `netc train --data x.npy,y.npy`).
+// - `nuclei [--count N] [--seed S] [--size PX]`: images.npy and masks.npy ([N, H, W, 1], float32)
+//   plus PNGs of the first few samples (image, mask, mask tinted over the image).
+// - `mnist`: exactly the split `--data mnist` trains on — train-x.npy [8000, 28, 28, 1] float32,
+//   train-y.npy [8000] int32, val-x.npy, val-y.npy — plus PNGs of the first few training digits.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import type { Dataset } from "../data/dataset.ts";
+import { loadMnist, MNIST_SHAPE } from "../data/mnist.ts";
 import { generateNuclei, NUCLEI_DEFAULTS, splitNuclei } from "../data/nuclei.ts";
 import { writeNpy } from "../io/npy.ts";
 import { encodePng, greyPicture, overlay } from "../io/png.ts";
 
-export const DATASETS = ["nuclei"] as const;
+export const DATASETS = ["mnist", "nuclei"] as const;
 
 export interface DataOptions {
   readonly out: string;
@@ -21,6 +26,7 @@ const SAMPLE_PNGS = 3;
 
 /** Writes dataset `name` to `opts.out`; returns the exit code (0 ok, 1 failure, 2 bad usage). */
 export async function runData(name: string, opts: DataOptions): Promise<number> {
+  if (name === "mnist") return writeMnist(opts.out);
   if (name !== "nuclei") {
     process.stderr.write(`netc data: unknown dataset '${name}'; available: ${DATASETS.join(", ")}\n`);
     return 2;
@@ -59,15 +65,44 @@ export async function runData(name: string, opts: DataOptions): Promise<number> 
   return 0;
 }
 
+function writeMnist(out: string): number {
+  const { train, validation } = loadMnist();
+  const [height, width] = MNIST_SHAPE;
+  const writeSplit = (prefix: string, split: Dataset) => {
+    writeNpy(join(out, `${prefix}-x.npy`), { shape: [split.count, ...split.sampleShape], data: split.x });
+    writeNpy(join(out, `${prefix}-y.npy`), { shape: [split.count], data: split.labels.data });
+  };
+  try {
+    mkdirSync(out, { recursive: true });
+    writeSplit("train", train);
+    writeSplit("val", validation!);
+    const pixels = height * width;
+    for (let i = 0; i < SAMPLE_PNGS; i++) {
+      const label = train.labels.data[i];
+      const picture = greyPicture(train.x.subarray(i * pixels, (i + 1) * pixels), height, width);
+      writeFileSync(join(out, `digit-${i}-label-${label}.png`), encodePng(picture));
+    }
+  } catch (error) {
+    process.stderr.write(`netc data: cannot write to ${out}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(
+    `wrote the MNIST split of --data mnist to ${out}: train-x.npy [${train.count}, ${MNIST_SHAPE.join(", ")}] float32 ` +
+      `and train-y.npy [${train.count}] int32, val-x.npy and val-y.npy (${validation!.count}), ` +
+      `and PNGs of the first ${SAMPLE_PNGS} training digits\n`,
+  );
+  return 0;
+}
+
 export function registerData(program: Command): void {
   program
     .command("data")
     .description("write a bundled dataset to disk as .npy plus sample PNGs")
     .argument("<name>", DATASETS.join(" | "))
     .requiredOption("--out <dir>", "output directory")
-    .option("--count <n>", "number of images", (v) => Number.parseInt(v, 10))
-    .option("--seed <n>", "generator seed", (v) => Number.parseInt(v, 10))
-    .option("--size <px>", "image side in pixels", (v) => Number.parseInt(v, 10))
+    .option("--count <n>", "number of images (nuclei)", (v) => Number.parseInt(v, 10))
+    .option("--seed <n>", "generator seed (nuclei)", (v) => Number.parseInt(v, 10))
+    .option("--size <px>", "image side in pixels (nuclei)", (v) => Number.parseInt(v, 10))
     .action(async (name: string, opts: DataOptions) => {
       process.exitCode = await runData(name, opts);
     });

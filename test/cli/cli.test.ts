@@ -80,7 +80,7 @@ describe.concurrent("netc summary", () => {
     const r = await netc("summary", "examples/lenet5.net");
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
-    expect(lines).toContainEqual(expect.stringMatching(/^dense_0\s+dense\s+\[120\]\s+48,120\s+48,000\s+10$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^dense_0\s+dense\s+\[120\]\s+48,120\s+48,000\s+14$/));
     expect(r.stdout).toMatch(/Total params:\s+61,706\n/);
     expect(r.stdout).toMatch(/Non-trainable params:\s+0\n/);
     expect(r.stdout).toMatch(/MACs:\s+416,520\n/);

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { UsageError } from "../../src/cli/check.ts";
 import { runExport } from "../../src/cli/export.ts";
+import { InputError } from "../../src/cli/load-graph.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { createExecutor, initializeParams } from "../../src/runtime/index.ts";
 import { check } from "../../src/check/index.ts";
@@ -31,12 +33,10 @@ model Other {
 const netFile = join(dir, "tiny.net");
 writeFileSync(netFile, source);
 
-let stderr: string;
 let stdout: string;
 beforeEach(() => {
-  stderr = "";
   stdout = "";
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation(() => true);
   vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
 });
 afterEach(() => vi.restoreAllMocks());
@@ -80,8 +80,9 @@ describe("runExport", () => {
 
   it("asks for --model when the file holds several models", async () => {
     const out = join(dir, "ambiguous.onnx");
-    expect(await runExport(netFile, { params: {}, onnx: out })).toBe(1);
-    expect(stderr).toContain("holds models Tiny, Other; choose one with --model");
+    const refused = runExport(netFile, { params: {}, onnx: out });
+    await expect(refused).rejects.toBeInstanceOf(UsageError);
+    await expect(refused).rejects.toThrow("several models (Tiny, Other); choose one with --model");
     expect(existsSync(out)).toBe(false);
   });
 
@@ -89,8 +90,9 @@ describe("runExport", () => {
     const bad = join(dir, "bad.net");
     writeFileSync(bad, "model Bad {\n  input x: [4, 4, 1]\n  dense(3)\n}\n");
     const out = join(dir, "bad.onnx");
-    expect(await runExport(bad, { params: {}, onnx: out })).toBe(1);
-    expect(stderr).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:3: error NET\\d+: `));
+    const refused = runExport(bad, { params: {}, onnx: out });
+    await expect(refused).rejects.toBeInstanceOf(InputError);
+    await expect(refused).rejects.toThrow(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:3: error NET\\d+: `));
     expect(existsSync(out)).toBe(false);
   });
 
@@ -100,8 +102,9 @@ describe("runExport", () => {
     const kernel = graph.nodes.find((n) => n.name === "conv_0")!.params[0];
     writeSafetensors(file, new Map([["conv_0.kernel", { shape: kernel.shape, data: new Float32Array(72) }]]));
     const out = join(dir, "wrong.onnx");
-    expect(await runExport(netFile, { model: "Tiny", params: {}, onnx: out, weights: file })).toBe(1);
-    expect(stderr).toContain("missing tensor 'dense_0.kernel'");
+    const refused = runExport(netFile, { model: "Tiny", params: {}, onnx: out, weights: file });
+    await expect(refused).rejects.toBeInstanceOf(InputError);
+    await expect(refused).rejects.toThrow("missing tensor 'dense_0.kernel'");
     expect(readdirSync(dir).filter((f) => f.includes("wrong.onnx"))).toEqual([]);
   });
 });
