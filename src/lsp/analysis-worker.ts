@@ -4,7 +4,8 @@
 import { parentPort } from "node:worker_threads";
 import { check } from "../check/index.ts";
 import { parse } from "../syntax/parse.ts";
-import type { AnalysisParts } from "./analysis.ts";
+import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import { allDiagnostics, type AnalysisParts } from "./analysis.ts";
 
 export interface AnalysisRequest {
   readonly id: number;
@@ -12,6 +13,8 @@ export interface AnalysisRequest {
 }
 
 export type AnalysisReply =
+  /** First, so the editor gets them before the whole analysis is copied over (slower). */
+  | { readonly id: number; readonly diagnostics: readonly Diagnostic[] }
   | { readonly id: number; readonly parts: AnalysisParts }
   | { readonly id: number; readonly error: string }
   /** Sent once the checker is loaded: time limits count from here, not from the start-up. */
@@ -21,10 +24,9 @@ parentPort?.on("message", ({ id, text }: AnalysisRequest) => {
   let reply: AnalysisReply;
   try {
     const parsed = parse(text);
-    reply = {
-      id,
-      parts: { program: parsed.program, parseDiagnostics: parsed.diagnostics, checked: check(parsed.program) },
-    };
+    const parts = { program: parsed.program, parseDiagnostics: parsed.diagnostics, checked: check(parsed.program) };
+    parentPort!.postMessage({ id, diagnostics: allDiagnostics(parts) } satisfies AnalysisReply);
+    reply = { id, parts };
   } catch (error) {
     reply = { id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }

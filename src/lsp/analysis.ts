@@ -35,9 +35,14 @@ const emptyProgram = (text: string): Program => ({
   span: { start: 0, end: text.length },
 });
 
-export function fromParts(text: string, version: number, parts: AnalysisParts, failure?: string): Analysis {
+/** Syntax, check and lint diagnostics together, sorted by position. */
+export function allDiagnostics(parts: AnalysisParts): Diagnostic[] {
   const diagnostics = [...parts.parseDiagnostics, ...(parts.checked?.diagnostics ?? [])];
-  diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+}
+
+export function fromParts(text: string, version: number, parts: AnalysisParts, failure?: string): Analysis {
+  const diagnostics = allDiagnostics(parts);
   return {
     version,
     text,

@@ -1,5 +1,6 @@
 // The netc language server: wires the editor protocol to the analysis features. Documents are
-// analysed in a worker (analyzer.ts) at most once per version. Every handler runs inside
+// analysed in a worker (analyzer.ts) at most once per version, at once after an edit, edits
+// made while an analysis runs coalesced (diagnostics-scheduler.ts). Every handler runs inside
 // `guard`, so an exception in a feature is logged and answered with an empty result instead
 // of taking the server down.
 import {
@@ -13,19 +14,18 @@ import {
 } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { describe, type Analysis } from "./analysis.ts";
-import { Analyzer, defaultLimits, type AnalyzerLimits } from "./analyzer.ts";
+import { Analyzer, defaultLimits, type AnalyzerLimits, type PendingAnalysis } from "./analyzer.ts";
 import { codeActions } from "./code-actions.ts";
+import { DiagnosticsScheduler } from "./diagnostics-scheduler.ts";
 import { completions } from "./completion.ts";
 import { toLspDiagnostic } from "./diagnostics.ts";
 import { documentSymbols } from "./document-symbols.ts";
 import { formatDocument } from "./formatting.ts";
 import { hover } from "./hover.ts";
 import { inlayHints } from "./inlay-hints.ts";
+import { LineIndex } from "./line-index.ts";
 import { definition, highlights, prepareRename, references, rename } from "./navigation.ts";
 import { signatureHelp } from "./signature-help.ts";
-
-/** Diagnostics wait for a pause in typing this long. */
-export const DIAGNOSTICS_DELAY_MS = 150;
 
 /** `initializationOptions` a client may send. */
 export interface NetcInitializationOptions {
@@ -33,24 +33,31 @@ export interface NetcInitializationOptions {
   readonly checkTimeoutMs?: number;
 }
 
+/** One version of a document and its analysis. */
+interface Snapshot extends PendingAnalysis {
+  readonly version: number;
+  readonly text: string;
+}
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const analyses = new Map<string, { readonly version: number; readonly analysis: Promise<Analysis> }>();
-  const pending = new Map<string, NodeJS.Timeout>();
+  const analyses = new Map<string, Snapshot>();
   const log = (message: string): void => connection.console.error(message);
   let analyzer = new Analyzer(log);
   let snippets = false;
 
-  /** The analysis of the document's current version, started at most once per version. */
-  const analysisOf = (uri: string): Promise<Analysis> | undefined => {
+  /** The document's current version and its analysis, started at most once per version. */
+  const snapshotOf = (uri: string): Snapshot | undefined => {
     const doc = documents.get(uri);
     if (!doc) return undefined;
     const cached = analyses.get(uri);
-    if (cached?.version === doc.version) return cached.analysis;
-    const analysis = analyzer.analyze(doc.getText(), doc.version);
-    analyses.set(uri, { version: doc.version, analysis });
-    return analysis;
+    if (cached?.version === doc.version) return cached;
+    const text = doc.getText();
+    const snapshot = { version: doc.version, text, ...analyzer.analyze(text, doc.version) };
+    analyses.set(uri, snapshot);
+    return snapshot;
   };
+  const analysisOf = (uri: string): Promise<Analysis> | undefined => snapshotOf(uri)?.analysis;
 
   function guard<P extends { textDocument: { uri: string } }, R>(
     name: string,
@@ -71,36 +78,29 @@ export function startServer(connection: Connection): void {
   }
 
   const publish = async (uri: string): Promise<void> => {
-    pending.delete(uri);
     try {
-      const a = await analysisOf(uri);
-      // Closed, or changed while it was analysed (that version's own publish follows):
+      const snapshot = snapshotOf(uri);
+      if (!snapshot) return;
+      const found = await snapshot.diagnostics;
+      // Closed, or changed while it was analysed (the scheduler analyses the new text next):
       // results for an older text are never sent. The text is compared too, for a document
       // closed and reopened at the same version number meanwhile.
       const doc = documents.get(uri);
-      if (!a || doc?.version !== a.version || doc.getText() !== a.text) return;
-      const diagnostics = a.diagnostics.map((d) => toLspDiagnostic(d, a.lines, uri));
-      await connection.sendDiagnostics({ uri, version: a.version, diagnostics });
+      if (doc?.version !== snapshot.version || doc.getText() !== snapshot.text) return;
+      const lines = new LineIndex(snapshot.text);
+      const diagnostics = found.map((d) => toLspDiagnostic(d, lines, uri));
+      await connection.sendDiagnostics({ uri, version: snapshot.version, diagnostics });
     } catch (error) {
       log(`netc: diagnostics failed on ${uri}: ${describe(error)}`);
     }
   };
 
-  const schedule = (uri: string, delay: number): void => {
-    clearTimeout(pending.get(uri));
-    pending.set(
-      uri,
-      setTimeout(() => void publish(uri), delay),
-    );
-  };
+  const scheduler = new DiagnosticsScheduler(publish);
 
-  // Opening fires both events; only edits wait for a pause in typing.
-  documents.onDidChangeContent((e) =>
-    schedule(e.document.uri, analyses.has(e.document.uri) || pending.has(e.document.uri) ? DIAGNOSTICS_DELAY_MS : 0),
-  );
+  // Opening fires this too.
+  documents.onDidChangeContent((e) => scheduler.changed(e.document.uri));
   documents.onDidClose((e) => {
-    clearTimeout(pending.get(e.document.uri));
-    pending.delete(e.document.uri);
+    scheduler.closed(e.document.uri);
     analyses.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
