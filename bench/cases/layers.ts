@@ -30,6 +30,19 @@ export const layersCase: BenchCase = {
     const image = heap.put(randomArray(112 * 112 * 32, 1));
     const dwArgs = { image, weights: heap.put(randomArray(9 * 32, 2)), bias: heap.put(randomArray(32, 3)), activation: "relu6" as const, out: heap.alloc(oh * ow * 32) };
     add("depthwise 3×3 112²×32 +bias+relu6", await timing(() => kernels.depthwise(dw, dwArgs)), 2 * oh * ow * 32 * 9);
+    // Wide inputs (the per-pixel interior path) and stride 2.
+    for (const [size, channels, stride] of [[14, 512, 1], [28, 256, 2]] as const) {
+      const g = geometry(size, channels, 3, stride, stride === 1 ? [1, 1, 1, 1] : [0, 1, 0, 1]);
+      const [h, w] = convOutputSize(g);
+      const args = {
+        image: heap.put(randomArray(size * size * channels, 8)),
+        weights: heap.put(randomArray(9 * channels, 9)),
+        bias: heap.put(randomArray(channels, 10)),
+        activation: "relu6" as const,
+        out: heap.alloc(h * w * channels),
+      };
+      add(`depthwise 3×3/${stride} ${size}²×${channels} +bias+relu6`, await timing(() => kernels.depthwise(g, args)), 2 * h * w * channels * 9);
+    }
 
     // Pointwise 112²×32 → 64 + bias + relu6: a GEMM over pixels, no im2col.
     const pixels = 112 * 112;

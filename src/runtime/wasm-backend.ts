@@ -18,6 +18,8 @@ import type { ConvGeometry as JsConvGeometry } from "./kernels/conv-geometry.ts"
 import { col2imAdd, im2col } from "./kernels/conv-geometry.ts";
 import type { ConvGeometry, WasmKernelOptions, WasmKernels } from "./wasm/kernels.ts";
 import { createWasmKernels } from "./wasm/kernels.ts";
+import { wasmLayerKernels } from "./wasm-layer-kernels.ts";
+import { wasmConv, wasmConvSizing } from "./wasm-conv.ts";
 
 /** Default workspace: 4 MiB of packed B panels. */
 const DEFAULT_WORKSPACE_BYTES = 1 << 22;
@@ -55,11 +57,16 @@ const MAX_PANEL_WIDTH = 12;
 class PackedWeights {
   private readonly at = new Map<string, number>();
   private used = 0;
-  constructor(
-    private readonly base: number,
-    private readonly bytes: number,
-    private readonly constantBytes: number,
-  ) {}
+  // Plain fields, not parameter properties: `netc compile` inlines this file into modules that
+  // must stay erasable TypeScript (Node's type stripping).
+  private readonly base: number;
+  private readonly bytes: number;
+  private readonly constantBytes: number;
+  constructor(base: number, bytes: number, constantBytes: number) {
+    this.base = base;
+    this.bytes = bytes;
+    this.constantBytes = constantBytes;
+  }
 
   /** Where B is packed (packing it now if it is new), or -1 when it cannot be cached. */
   lookup(kernels: WasmKernels, b: number, k: number, n: number, ldb: number, transposed: boolean): number {
@@ -91,7 +98,7 @@ export function wasmBackend(kernels: WasmKernels, workspaceBytes = DEFAULT_WORKS
   return {
     workspaceBytes,
     sharedMemory: kernels.threads === 2,
-    kernels: { depthwise: wasmDepthwise(kernels) },
+    kernels: { depthwise: wasmDepthwise(kernels), conv: wasmConv(kernels), ...wasmLayerKernels(kernels) },
     bind(arena) {
       if (arena.memory !== kernels.memory) return jsGemm;
       const cacheBytes = arena.constantBytes ? Math.max(0, arena.workspaceBytes - STAGING_BYTES) : 0;
@@ -112,6 +119,23 @@ export interface WasmExecutor {
 }
 
 /**
+ * The memory createWasmExecutor runs on — the planned arena plus the backend's workspace (staging
+ * and packed-weight cache) — or null where the engine refuses one that large; synchronous, for
+ * callers that instantiate the kernels themselves (the standalone module of `netc compile`).
+ */
+export function createWasmArena(
+  program: Program,
+  options: Omit<ExecutorOptions, "backend" | "memory"> & { readonly workspaceBytes?: number },
+  shared: boolean,
+) {
+  const workspaceBytes = (options.workspaceBytes ?? DEFAULT_WORKSPACE_BYTES) + packedWeightBytes(program, options.training);
+  // The backend's kernels plan their own sizes (the training conv keeps its patches).
+  const sizing: Backend = { workspaceBytes, sharedMemory: shared, kernels: { conv: wasmConvSizing }, bind: () => jsGemm };
+  const { memory } = createArena(planMemory(program, { ...options, backend: sizing }).totalBytes, shared);
+  return { memory, workspaceBytes };
+}
+
+/**
  * An executor on the WebAssembly kernels: plans the arena, makes it a WebAssembly memory (shared
  * for 2 threads), instantiates the kernels on it (asynchronous), then builds the executor over it.
  */
@@ -122,10 +146,8 @@ export async function createWasmExecutor(
     readonly workspaceBytes?: number;
   },
 ): Promise<WasmExecutor> {
-  const workspaceBytes = (options.workspaceBytes ?? DEFAULT_WORKSPACE_BYTES) + packedWeightBytes(program, options.training);
   const shared = options.wasm?.threads === 2; // only helper threads need a shared memory
-  const sizing: Backend = { workspaceBytes, sharedMemory: shared, bind: () => jsGemm };
-  const { memory } = createArena(planMemory(program, { ...options, backend: sizing }).totalBytes, shared);
+  const { memory, workspaceBytes } = createWasmArena(program, options, shared);
   if (!memory) return { executor: createExecutor(program, options), accelerated: false, dispose: async () => {} };
   const kernels = await createWasmKernels(memory, options.wasm);
   const executor = createExecutor(program, { ...options, backend: wasmBackend(kernels, workspaceBytes), memory });
@@ -168,8 +190,8 @@ function wasmDepthwise(kernels: WasmKernels): Kernel<"depthwise"> {
   };
 }
 
-/** The SIMD patch copies take whole pixels (no groups), a vector of channels at a time: with
- * fewer than 4 channels the JavaScript copy's contiguous row runs are as fast. */
+/** The SIMD col2im takes whole pixels (no groups), a vector of channels at a time: with fewer
+ * than 4 channels the JavaScript copy's contiguous row runs are as fast. */
 function simdPatches(g: JsConvGeometry, groupC: number): boolean {
   return groupC === g.c && g.c >= 4;
 }
@@ -194,7 +216,8 @@ function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: numb
   return {
     paramsChanged: () => cache.clear(),
     im2col(g, image, n0, count, channel0, groupC, cols) {
-      if (!simdPatches(g, groupC) || image.buffer !== buffer || cols.buffer !== buffer) {
+      // The SIMD im2col moves whole window rows, so it wins at any channel count.
+      if (groupC !== g.c || image.buffer !== buffer || cols.buffer !== buffer) {
         im2col(g, image, n0, count, channel0, groupC, cols);
         return;
       }

@@ -27,7 +27,7 @@ function geometry(a: ConvAttrs, inShape: Shape, outShape: Shape): ConvGeometry {
 }
 
 /** A 1x1, stride-1, unpadded, ungrouped conv is a plain matrix product on the pixels. */
-function isPlainMatmul(a: ConvAttrs): boolean {
+export function isPlainMatmul(a: ConvAttrs): boolean {
   return (
     a.kernel[0] === 1 &&
     a.kernel[1] === 1 &&

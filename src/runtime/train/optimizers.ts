@@ -179,13 +179,18 @@ function adamUpdate(beta1: number, beta2: number, eps: number, wd: number, decou
     const bias2Sqrt = Math.sqrt(1 - beta2 ** step);
     const decay = decoupled ? 1 - lr * wd : 1;
     const l2 = decoupled ? 0 : wd;
+    const [keep1, keep2] = [1 - beta1, 1 - beta2];
+    // Each stored value is rounded to float32 where the arrays store it, as before; locals
+    // hold those float32 values so nothing is read back from memory.
     for (let i = 0; i < p.length; i++) {
-      if (decoupled) p[i] *= decay;
-      const gi = Math.fround(g[i] + l2 * p[i]);
-      m[i] = beta1 * m[i] + (1 - beta1) * gi;
-      v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-      const denom = Math.fround(Math.fround(Math.sqrt(v[i]) / bias2Sqrt) + eps);
-      p[i] -= stepSize * Math.fround(m[i] / denom);
+      const pi = Math.fround(p[i] * decay);
+      const gi = Math.fround(g[i] + l2 * pi);
+      const mi = Math.fround(beta1 * m[i] + keep1 * gi);
+      const vi = Math.fround(beta2 * v[i] + keep2 * gi * gi);
+      m[i] = mi;
+      v[i] = vi;
+      const denom = Math.fround(Math.fround(Math.sqrt(vi) / bias2Sqrt) + eps);
+      p[i] = pi - stepSize * Math.fround(mi / denom);
     }
   };
 }

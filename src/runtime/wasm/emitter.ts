@@ -168,6 +168,11 @@ export class Code {
   f32Mul(): this { return this.op(0x94); }
   f32Min(): this { return this.op(0x96); }
   f32Max(): this { return this.op(0x97); }
+  f32Div(): this { return this.op(0x95); }
+  f32Eq(): this { return this.op(0x5b); }
+  f32Gt(): this { return this.op(0x5e); }
+  f32Lt(): this { return this.op(0x5d); }
+  f32ConvertI32S(): this { return this.op(0xb2); }
 
   // --- v128 / f32x4
   v128Load(offset = 0): this { return this.simd(0x00, ALIGN.v128, ...uleb(offset)); }
@@ -184,6 +189,26 @@ export class Code {
   f32x4Pmax(): this { return this.simd(0xeb); }
   /** a*b + c, fused or not at the engine's choice (x86 with FMA: `vfmadd`). Relaxed SIMD. */
   f32x4RelaxedMadd(): this { return this.simd(0x105); }
+  f32x4Div(): this { return this.simd(0xe7); }
+  f32x4Abs(): this { return this.simd(0xe0); }
+  f32x4Neg(): this { return this.simd(0xe1); }
+  f32x4Nearest(): this { return this.simd(0x6a); }
+  /** Lane masks (all ones where true). */
+  f32x4Eq(): this { return this.simd(0x41); }
+  f32x4Ne(): this { return this.simd(0x42); }
+  f32x4Lt(): this { return this.simd(0x43); }
+  f32x4Gt(): this { return this.simd(0x44); }
+  v128And(): this { return this.simd(0x4e); }
+  /** a & ~b */
+  v128Andnot(): this { return this.simd(0x4f); }
+  v128Or(): this { return this.simd(0x50); }
+  v128Xor(): this { return this.simd(0x51); }
+  /** [a, b, mask]: bits of a where mask is 1, of b elsewhere. */
+  v128Bitselect(): this { return this.simd(0x52); }
+  i32x4Splat(): this { return this.simd(0x11); }
+  i32x4Add(): this { return this.simd(0xae); }
+  i32x4Shl(): this { return this.simd(0xab); }
+  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
 
   /** The encoded function body (locals + code + end). */
   encode(): number[] {

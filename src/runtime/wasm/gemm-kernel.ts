@@ -28,11 +28,13 @@ const TILE_PARAMS = [
 ] as const;
 
 /**
- * One register tile of `rows` rows: C[rows, nr] at `c` from A rows at `a` (row i, column k at
- * a + i·aRow + k·aCol bytes) and one packed B panel at `b`. nr < width only on the last panel.
+ * One register tile of `rows` rows and `nv` vectors: C[rows, nr] at `c` from A rows at `a` (row
+ * i, column k at a + i·aRow + k·aCol bytes) and one packed B panel at `b` whose rows are
+ * `panelVectors` vectors apart. nr < 4·nv only on the last panel; a last panel narrower than
+ * the panels gets a tile of fewer vectors, so it computes no padding columns.
  */
-function emitTile(m: ModuleBuilder, rows: number, { nv, fma }: GemmShape): number {
-  const { index, code } = m.func(`gemm_tile${rows}`, TILE_PARAMS, [], false);
+function emitTile(m: ModuleBuilder, rows: number, { nv, fma }: GemmShape, panelVectors: number): number {
+  const { index, code } = m.func(`gemm_tile${rows}x${nv}`, TILE_PARAMS, [], false);
   const width = 4 * nv;
   const acc = (r: number, v: number) => `acc${r}_${v}`;
   for (let r = 0; r < rows; r++) code.local(`a${r}`, "i32");
@@ -64,7 +66,7 @@ function emitTile(m: ModuleBuilder, rows: number, { nv, fma }: GemmShape): numbe
         }
       }
       for (let r = 0; r < rows; r++) code.get(`a${r}`).get("aCol").i32Add().set(`a${r}`);
-      code.get("b").i32Const(16 * nv).i32Add().set("b");
+      code.get("b").i32Const(16 * panelVectors).i32Add().set("b");
       code.get("kk").i32Const(1).i32Sub().tee("kk").brIf(0);
     });
   });
@@ -149,40 +151,57 @@ function emitTileEpilogue(code: Code, rows: number, nv: number, width: number): 
  * (K·width floats) stays in cache while A streams past it.
  */
 export function emitGemm(m: ModuleBuilder, shape: GemmShape): void {
-  const tiles = Array.from({ length: shape.mr }, (_, i) => emitTile(m, i + 1, shape));
+  // tiles[v - 1][rows - 1]: the tile of `rows` rows and v vectors.
+  const tiles = Array.from({ length: shape.nv }, (_, v) =>
+    Array.from({ length: shape.mr }, (_, r) => emitTile(m, r + 1, { ...shape, nv: v + 1 }, shape.nv)),
+  );
   const width = 4 * shape.nv;
   const { code } = m.func("gemm", [
     ["m", "i32"], ["n", "i32"], ["k", "i32"], ["a", "i32"], ["aRow", "i32"], ["aCol", "i32"],
     ["b", "i32"], ["c", "i32"], ["ldc", "i32"], ["bias", "i32"], ["flags", "i32"],
   ]);
   for (const l of ["j", "i", "nr", "ap", "cp", "rest"]) code.local(l, "i32");
-  const callTile = (rows: number) => {
+  const callTile = (tile: number) => {
     code.get("ap").get("b").get("cp").get("k").get("aRow").get("aCol").get("ldc").get("nr");
-    code.get("bias").get("j").i32Const(4).i32Mul().i32Add().get("flags").call(tiles[rows - 1]!);
+    code.get("bias").get("j").i32Const(4).i32Mul().i32Add().get("flags").call(tile);
+  };
+  // All row tiles of the panel at column j with tiles of `vectors` vectors.
+  const rowTiles = (vectors: number) => {
+    const byRows = tiles[vectors - 1]!;
+    code.i32Const(0).set("i");
+    code.get("a").set("ap");
+    code.get("c").get("j").i32Const(4).i32Mul().i32Add().set("cp");
+    code.block(() =>
+      code.loop(() => {
+        code.get("i").i32Const(shape.mr).i32Add().get("m").i32GtS().brIf(1);
+        callTile(byRows[shape.mr - 1]!);
+        code.get("ap").get("aRow").i32Const(shape.mr).i32Mul().i32Add().set("ap");
+        code.get("cp").get("ldc").i32Const(shape.mr).i32Mul().i32Add().set("cp");
+        code.get("i").i32Const(shape.mr).i32Add().set("i");
+        code.br(0);
+      }),
+    );
+    code.get("m").get("i").i32Sub().set("rest");
+    for (let rows = 1; rows < shape.mr; rows++) {
+      code.get("rest").i32Const(rows).i32Eq();
+      code.if(() => callTile(byRows[rows - 1]!));
+    }
+  };
+  // Panels needing v < nv vectors (the last one's nr ≤ 4·v): a narrower tile.
+  const byWidth = (v: number) => {
+    if (v === shape.nv) {
+      rowTiles(v);
+      return;
+    }
+    code.get("nr").i32Const(4 * v).i32LeS();
+    code.if(() => rowTiles(v), () => byWidth(v + 1));
   };
   code.block(() =>
     code.loop(() => {
       code.get("j").get("n").i32GeS().brIf(1);
       // nr = min(width, n - j)
       code.i32Const(width).get("n").get("j").i32Sub().tee("nr").get("nr").i32Const(width).i32GtS().select().set("nr");
-      code.i32Const(0).set("i");
-      code.get("a").set("ap");
-      code.get("c").get("j").i32Const(4).i32Mul().i32Add().set("cp");
-      code.block(() =>
-        code.loop(() => {
-          code.get("i").i32Const(shape.mr).i32Add().get("m").i32GtS().brIf(1);
-          callTile(shape.mr);
-          code.get("ap").get("aRow").i32Const(shape.mr).i32Mul().i32Add().set("ap");
-          code.get("cp").get("ldc").i32Const(shape.mr).i32Mul().i32Add().set("cp");
-          code.get("i").i32Const(shape.mr).i32Add().set("i");
-          code.br(0);
-        }),
-      );
-      code.get("m").get("i").i32Sub().set("rest");
-      for (let rows = 1; rows < shape.mr; rows++) {
-        code.get("rest").i32Const(rows).i32Eq();
-        code.if(() => callTile(rows));
-      }
+      byWidth(1);
       code.get("b").get("k").i32Const(16 * shape.nv).i32Mul().i32Add().set("b");
       code.get("j").i32Const(width).i32Add().set("j");
       code.br(0);

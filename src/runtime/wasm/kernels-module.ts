@@ -4,6 +4,11 @@ import { wasm, type WasmModule } from "./webassembly-api.ts";
 import { emitGemm, emitPackB, type GemmShape } from "./gemm-kernel.ts";
 import { emitIm2col } from "./im2col-kernel.ts";
 import { emitDepthwise } from "./depthwise-kernel.ts";
+import { emitElementwise } from "./elementwise-kernel.ts";
+import { emitPools } from "./pool-kernel.ts";
+import { emitPatches } from "./patches-kernel.ts";
+import { emitNarrowGemm, emitNarrowTiles } from "./narrow-gemm-kernel.ts";
+import { emitImplicitConv } from "./implicit-conv-kernel.ts";
 
 export interface KernelModuleConfig {
   /** Import the memory as shared (required when the caller's memory is shared). */
@@ -17,6 +22,12 @@ export function buildKernelModule(config: KernelModuleConfig): Uint8Array {
   emitPackB(m, config.gemm.nv);
   emitIm2col(m);
   emitDepthwise(m, config.gemm.fma);
+  emitElementwise(m, config.gemm.fma);
+  emitPools(m);
+  emitPatches(m);
+  const narrowTiles = emitNarrowTiles(m, config.gemm.fma);
+  emitNarrowGemm(m, narrowTiles);
+  emitImplicitConv(m, narrowTiles);
   return m.encode();
 }
 

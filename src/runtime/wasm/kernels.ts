@@ -3,6 +3,8 @@
 // and no call copies tensors. Sizes and strides are in elements (floats).
 import type { Pad4 } from "../ops.ts";
 import { epilogueFlags, type FusedActivation } from "./epilogue.ts";
+import type { ElementwiseActivation } from "./elementwise-kernel.ts";
+import { POOL_AVG, POOL_AVG_INCLUDE_PAD, POOL_MAX } from "./pool-kernel.ts";
 import { detectRelaxedSimd } from "./features.ts";
 import { packedBFloats } from "./gemm-kernel.ts";
 import { compileKernelModule, type KernelModuleConfig } from "./kernels-module.ts";
@@ -10,6 +12,7 @@ import type { Helper } from "./thread-pool.ts";
 import { wasm, type WasmMemory } from "./webassembly-api.ts";
 
 export type { FusedActivation } from "./epilogue.ts";
+export type { ElementwiseActivation } from "./elementwise-kernel.ts";
 
 export interface WasmKernelOptions {
   /** Fused multiply-add kernels (relaxed SIMD). "auto" (default): when the engine has them. */
@@ -18,8 +21,9 @@ export interface WasmKernelOptions {
   readonly threads?: 1 | 2;
   /** GEMM register tile: rows × 4·vectors columns. Default 3×12 with FMA, 4×8 without. */
   readonly tile?: { readonly rows: number; readonly vectors: number };
-  /** Below this many multiply-adds (default 2²², measured by bench/thread-threshold.ts) a GEMM
-   * stays on one thread: waking the parked helper costs ~60 µs. */
+  /** Below this many multiply-adds (default 2¹⁸, measured by bench/thread-threshold.ts) a GEMM,
+   * depthwise or im2col stays on one thread: handing work over costs a few µs while the helper
+   * spins after its last call, ~60 µs once it has parked. */
   readonly parallelMinMacs?: number;
 }
 
@@ -69,6 +73,30 @@ export interface ConvGeometry {
   readonly dilation: readonly [number, number];
 }
 
+/** C (+)= A·B + bias, then activation, as `GemmArgs` but with B [k, n] as stored (row
+ * stride ldb, default n) instead of packed. */
+export interface NarrowGemmArgs extends Omit<GemmArgs, "bPacked"> {
+  readonly b: number;
+  readonly ldb?: number;
+}
+
+/** A pooling window over a [batch, height, width, channels] NHWC image. */
+export interface PoolGeometry {
+  readonly batch: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  /** [top, bottom, left, right] */
+  readonly pad: Pad4;
+  /** The output's [height, width]. */
+  readonly out: readonly [number, number];
+  /** "avg" divides by the window's pixels inside the image, or by kh·kw with `includePad`. */
+  readonly kind: "max" | "avg";
+  readonly includePad?: boolean;
+}
+
 export interface WasmKernels {
   readonly memory: WasmMemory;
   /** Whether the FMA (relaxed SIMD) kernels are in use. */
@@ -89,6 +117,33 @@ export interface WasmKernels {
     g: ConvGeometry,
     args: { readonly image: number; readonly weights: number; readonly bias?: number; readonly activation?: FusedActivation; readonly out: number },
   ): void;
+  /** y = f(x) over n floats (y may be x). */
+  activation(kind: ElementwiseActivation, args: { readonly x: number; readonly y: number; readonly n: number }): void;
+  /** dx += dy·f'(y) over n floats, y being the forward's output. */
+  activationGrad(kind: ElementwiseActivation, args: { readonly y: number; readonly dy: number; readonly dx: number; readonly n: number }): void;
+  /** Writes [batch, out[0], out[1], channels] pooled values at `out`. */
+  pool(g: PoolGeometry, args: { readonly image: number; readonly out: number }): void;
+  /** dx += the gradient of `pool` given dy; max reads `image` (the forward's input) and, when
+   * given, `pooled` (the forward's output) instead of finding each window's max again. */
+  poolGrad(g: PoolGeometry, args: { readonly image: number; readonly dy: number; readonly dx: number; readonly pooled?: number }): void;
+  /** As `im2col`/`col2im`, moving each window row's kw·C floats as one run where it lies inside
+   * the image: faster for few channels. */
+  patches(g: ConvGeometry, image: number, cols: number): void;
+  addPatches(g: ConvGeometry, cols: number, image: number): void;
+  /** `gemm` for narrow C (up to 16 columns per block, none wasted) with B read as stored —
+   * no packing. Reads B rows as whole vectors: needs 12 readable bytes past the last row's
+   * n-th float. */
+  narrowGemm(args: NarrowGemmArgs): void;
+  /** A conv on `narrowGemm`'s register tiles reading the image directly (no patch matrix):
+   * `g` describes the image with its padding already applied (pad all 0), dilation 1 across;
+   * weights [kh·kw·C, filters] as stored (read as narrowGemm reads B), bias and activation fused. */
+  convNarrow(g: ConvGeometry, args: { readonly image: number; readonly weights: number; readonly filters: number; readonly out: number; readonly bias?: number; readonly activation?: FusedActivation }): void;
+  /** Writes g's images with `pad` zeros around them at `out`: [batch, h + top + bottom, w + left + right, C]. */
+  padImage(g: { readonly batch: number; readonly height: number; readonly width: number; readonly channels: number }, pad: Pad4, image: number, out: number): void;
+  /** dW [kh·kw·C, filters] += the filter gradient from dY, the same way (g as for convNarrow). */
+  convFilterGrad(g: ConvGeometry, args: { readonly image: number; readonly dy: number; readonly filters: number; readonly dw: number }): void;
+  /** out[j] += Σ_i X[i, j] over k rows (a bias gradient); reads rows as `narrowGemm` reads B. */
+  columnSums(args: { readonly n: number; readonly k: number; readonly x: number; readonly ldx?: number; readonly out: number }): void;
   /** Stops helper threads. */
   dispose(): Promise<void>;
 }
@@ -110,7 +165,21 @@ function geometryArgs(g: ConvGeometry): number[] {
   return [g.batch, g.height, g.width, g.channels, ...g.kernel, ...g.stride, g.pad[0], g.pad[2], ...g.dilation, oh, ow];
 }
 
-const HELPER_EXPORTS = ["gemm"];
+const HELPER_EXPORTS = ["gemm", "depthwise", "patches"];
+
+/** Geometry arguments (as `geometryArgs`) for output rows [r0, r1) of one image: the window
+ * shifted down r0 rows (a negative top pad) and r1 − r0 output rows. */
+function rowSliceArgs(g: ConvGeometry, r0: number, r1: number): number[] {
+  const args = geometryArgs(g);
+  args[8]! -= r0 * g.stride[0];
+  args[12] = r1 - r0;
+  return args;
+}
+
+/** Geometry arguments for `count` images of `g`. */
+function batchSliceArgs(g: ConvGeometry, count: number): number[] {
+  return geometryArgs({ ...g, batch: count });
+}
 
 /** Runs the caller's share, then waits for the helper's, even when the caller's share traps. */
 function runThenJoin(helper: Helper, ownShare: () => void): void {
@@ -121,12 +190,40 @@ function runThenJoin(helper: Helper, ownShare: () => void): void {
   }
 }
 
+/** (batch, hp, wp, C, kh, kw, sh, sw, dh, oh, ow) of an already padded image. */
+function implicitConvArgs(g: ConvGeometry): number[] {
+  if (g.pad.some((p) => p !== 0) || g.dilation[1] !== 1) {
+    throw new Error(`convNarrow/convFilterGrad take a padded image (pad 0) and dilation 1 across; got pad [${g.pad}], dilation [${g.dilation}]`);
+  }
+  const [oh, ow] = convOutputSize(g);
+  return [g.batch, g.height, g.width, g.channels, ...g.kernel, ...g.stride, g.dilation[0], oh, ow];
+}
+
+function poolGeometryArgs(g: PoolGeometry): number[] {
+  return [g.batch, g.height, g.width, g.channels, ...g.kernel, ...g.stride, g.pad[0], g.pad[2], ...g.out];
+}
+
+function poolMode(g: PoolGeometry): number {
+  return g.kind === "max" ? POOL_MAX : g.includePad ? POOL_AVG_INCLUDE_PAD : POOL_AVG;
+}
+
 interface KernelExports {
   gemm(...args: number[]): void;
   pack_b(...args: number[]): void;
   im2col(...args: number[]): void;
   col2im(...args: number[]): void;
   depthwise(...args: number[]): void;
+  pool(...args: number[]): void;
+  pool_grad(...args: number[]): void;
+  patches(...args: number[]): void;
+  patches_add(...args: number[]): void;
+  narrow_gemm(...args: number[]): void;
+  conv_narrow(...args: number[]): void;
+  conv_filter_grad(...args: number[]): void;
+  pad_image(...args: number[]): void;
+  column_sums(...args: number[]): void;
+  /** `<activation>(x, y, n)` and `<activation>_grad(y, dy, dx, n)`. */
+  [elementwise: string]: (...args: number[]) => void;
 }
 
 /**
@@ -149,7 +246,9 @@ function isShared(memory: WasmMemory): boolean {
   return typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
 }
 
-function moduleConfig(memory: WasmMemory, fma: boolean, tile = defaultTile(fma)): KernelModuleConfig {
+/** The kernel module configuration `instantiateWasmKernels` compiles for this memory (exported so
+ * `netc compile` can embed exactly those bytes). */
+export function moduleConfig(memory: WasmMemory, fma: boolean, tile = defaultTile(fma)): KernelModuleConfig {
   return { sharedMemory: isShared(memory), gemm: { mr: tile.rows, nv: tile.vectors, fma } };
 }
 
@@ -171,41 +270,68 @@ export function instantiateWasmKernels(
   const module = compileKernelModule(moduleConfig(memory, fma, tile));
   const exports = new wasm.Instance(module, { env: { memory } }).exports as KernelExports;
   const panelWidth = 4 * tile.vectors;
-  const parallelMinMacs = options.parallelMinMacs ?? 1 << 22;
+  const parallelMinMacs = options.parallelMinMacs ?? 1 << 18;
   const threads = startedHelper ? 2 : 1;
   let helper = startedHelper;
 
-  const gemmArgs = (g: GemmArgs, m: number, n: number, a: number, b: number, c: number, bias: number) => {
-    const aRow = 4 * (g.aRowStride ?? g.k);
+  /** C[m, n] split across the threads when the work is large enough: halves of the panels, or
+   * of the row tiles when M > N. */
+  const gemm = (g: GemmArgs) => {
+    const { m, n, k } = g;
+    const bias = g.bias ?? 0;
+    const aRow = 4 * (g.aRowStride ?? k);
     const aCol = 4 * (g.aColStride ?? 1);
-    const ldc = 4 * (g.ldc ?? g.n);
+    const ldc = 4 * (g.ldc ?? n);
     const flags = epilogueFlags({ accumulate: g.accumulate, bias: g.bias !== undefined, activation: g.activation });
-    return [m, n, g.k, a, aRow, aCol, b, c, ldc, bias, flags];
+    // The call for C rows [i0, i0 + rows) and columns [j0, j0 + cols).
+    const part = (i0: number, rows: number, j0: number, cols: number) =>
+      [rows, cols, k, g.a + i0 * aRow, aRow, aCol, g.bPacked + 4 * j0 * k, g.c + i0 * ldc + 4 * j0, ldc, bias + 4 * j0, flags];
+    const panels = Math.ceil(n / panelWidth);
+    const m0 = Math.round(m / 2 / tile.rows) * tile.rows;
+    const splitN = n >= m && panels >= 2;
+    if (!helper || m * n * k < parallelMinMacs || (!splitN && (m0 === 0 || m0 >= m))) {
+      exports.gemm(...part(0, m, 0, n));
+    } else if (splitN) {
+      const n0 = Math.ceil(panels / 2) * panelWidth;
+      helper.start("gemm", part(0, m, 0, n0));
+      runThenJoin(helper, () => exports.gemm(...part(0, m, n0, n - n0)));
+    } else {
+      helper.start("gemm", part(0, m0, 0, n));
+      runThenJoin(helper, () => exports.gemm(...part(m0, m - m0, 0, n)));
+    }
   };
 
-  const gemm = (g: GemmArgs) => {
-    const bias = g.bias ?? 0;
-    if (!helper || g.m * g.n * g.k < parallelMinMacs) {
-      exports.gemm(...gemmArgs(g, g.m, g.n, g.a, g.bPacked, g.c, bias));
+  /**
+   * Runs a per-output-pixel kernel (`name`: depthwise, patches) whose arguments `args(geometry,
+   * imageShift, outShift)` builds, the helper taking the first half of the images (or of the
+   * output rows of a single image) when the work is large enough. `outRowFloats`: floats the
+   * kernel writes per output row.
+   */
+  const splitOutput = (
+    name: "depthwise" | "patches",
+    g: ConvGeometry,
+    work: number,
+    outRowFloats: number,
+    args: (geometry: number[], imageShift: number, outShift: number) => number[],
+  ) => {
+    const [oh] = convOutputSize(g);
+    if (!helper || work < parallelMinMacs || (g.batch === 1 && oh < 2)) {
+      exports[name](...args(geometryArgs(g), 0, 0));
       return;
     }
-    const panels = Math.ceil(g.n / panelWidth);
-    if (g.n >= g.m && panels >= 2) {
-      // Split the panels: the helper takes the first half.
-      const n0 = Math.ceil(panels / 2) * panelWidth;
-      helper.start("gemm", gemmArgs(g, g.m, n0, g.a, g.bPacked, g.c, bias));
-      runThenJoin(helper, () =>
-        exports.gemm(...gemmArgs(g, g.m, g.n - n0, g.a, g.bPacked + 4 * n0 * g.k, g.c + 4 * n0, bias + 4 * n0)),
-      );
+    let first: number[];
+    let second: number[];
+    if (g.batch >= 2) {
+      const b0 = g.batch >> 1;
+      first = args(batchSliceArgs(g, b0), 0, 0);
+      second = args(batchSliceArgs(g, g.batch - b0), 4 * b0 * g.height * g.width * g.channels, 4 * b0 * oh * outRowFloats);
     } else {
-      // Tall: split rows on a tile boundary.
-      const m0 = Math.max(tile.rows, Math.round(g.m / 2 / tile.rows) * tile.rows);
-      const aRow = g.aRowStride ?? g.k;
-      helper.start("gemm", gemmArgs(g, m0, g.n, g.a, g.bPacked, g.c, bias));
-      runThenJoin(helper, () =>
-        exports.gemm(...gemmArgs(g, g.m - m0, g.n, g.a + 4 * m0 * aRow, g.bPacked, g.c + 4 * m0 * (g.ldc ?? g.n), bias)),
-      );
+      const r0 = oh >> 1;
+      first = args(rowSliceArgs(g, 0, r0), 0, 0);
+      second = args(rowSliceArgs(g, r0, oh), 0, 4 * r0 * outRowFloats);
     }
+    helper.start(name, first);
+    runThenJoin(helper, () => exports[name](...second));
   };
 
   return {
@@ -219,12 +345,37 @@ export function instantiateWasmKernels(
       exports.pack_b(k, n, b, transposed ? 4 : stride, transposed ? stride : 4, dst);
     },
     gemm,
-    im2col: (g, image, cols) => exports.im2col(image, ...geometryArgs(g), cols),
+    im2col(g, image, cols) {
+      const [oh, ow] = convOutputSize(g);
+      const rowFloats = ow * g.kernel[0] * g.kernel[1] * g.channels;
+      // The patches kernel writes the same rows, moving whole window rows at a time.
+      splitOutput("patches", g, g.batch * oh * rowFloats, rowFloats, (geometry, di, dc) => [image + di, ...geometry, cols + dc]);
+    },
     col2im: (g, cols, image) => exports.col2im(image, ...geometryArgs(g), cols),
     depthwise(g, { image, weights, bias, activation, out }) {
       const flags = epilogueFlags({ bias: bias !== undefined, activation });
-      exports.depthwise(image, ...geometryArgs(g), weights, bias ?? 0, flags, out);
+      const [oh, ow] = convOutputSize(g);
+      const work = g.batch * oh * ow * g.channels * g.kernel[0] * g.kernel[1];
+      splitOutput("depthwise", g, work, ow * g.channels, (geometry, di, dout) => [image + di, ...geometry, weights, bias ?? 0, flags, out + dout]);
     },
+    activation: (kind, { x, y, n }) => exports[kind]!(x, y, n),
+    activationGrad: (kind, { y, dy, dx, n }) => exports[`${kind}_grad`]!(y, dy, dx, n),
+    pool: (g, { image, out }) => exports.pool(image, ...poolGeometryArgs(g), out, poolMode(g)),
+    poolGrad: (g, { image, dy, dx, pooled = 0 }) => exports.pool_grad(image, ...poolGeometryArgs(g), dy, dx, pooled, poolMode(g)),
+    patches: (g, image, cols) => exports.patches(image, ...geometryArgs(g), cols),
+    addPatches: (g, cols, image) => exports.patches_add(image, ...geometryArgs(g), cols),
+    narrowGemm(g) {
+      const flags = epilogueFlags({ accumulate: g.accumulate, bias: g.bias !== undefined, activation: g.activation });
+      const [aRow, aCol] = [4 * (g.aRowStride ?? g.k), 4 * (g.aColStride ?? 1)];
+      exports.narrow_gemm(g.m, g.n, g.k, g.a, aRow, aCol, g.b, 4 * (g.ldb ?? g.n), g.c, 4 * (g.ldc ?? g.n), g.bias ?? 0, flags);
+    },
+    columnSums: ({ n, k, x, ldx = n, out }) => exports.column_sums(n, k, x, 4 * ldx, out),
+    convNarrow(g, { image, weights, filters, out, bias, activation }) {
+      const flags = epilogueFlags({ bias: bias !== undefined, activation });
+      exports.conv_narrow(image, ...implicitConvArgs(g), weights, filters, out, bias ?? 0, flags);
+    },
+    convFilterGrad: (g, { image, dy, filters, dw }) => exports.conv_filter_grad(image, ...implicitConvArgs(g), dy, filters, dw),
+    padImage: (g, pad, image, out) => exports.pad_image(image, g.batch, g.height, g.width, g.channels, ...pad, out),
     async dispose() {
       await helper?.dispose();
       helper = null;

@@ -1,0 +1,88 @@
+// Backend kernels (see backend.ts) for the element-wise activations and the pools on the SIMD
+// kernels of src/runtime/wasm/: forward and backward run in place on the executor's arena.
+// Arrays outside the kernels' memory go to the reference kernels, which these match to
+// float32 rounding (test/runtime/wasm-layer-kernels.test.ts).
+import type { AttrsFor, ForwardCall, Kernel, KernelTable } from "./kernel.ts";
+import { sizeOf } from "./kernel.ts";
+import { activationKernels } from "./kernels/activation.ts";
+import { avgpoolKernel, maxpoolKernel } from "./kernels/pool.ts";
+import type { ElementwiseActivation, PoolGeometry, WasmKernels } from "./wasm/kernels.ts";
+
+function inMemory(kernels: WasmKernels, arrays: readonly (Float32Array | null)[]): boolean {
+  return arrays.every((x) => x === null || x.buffer === kernels.memory.buffer);
+}
+
+function activation<K extends ElementwiseActivation>(kernels: WasmKernels, kind: K): Kernel<K> {
+  const reference = activationKernels[kind] as Kernel<K>;
+  return {
+    ...reference,
+    forward(call) {
+      const [x] = call.inputs;
+      if (!inMemory(kernels, [x, call.output])) return reference.forward(call);
+      const n = call.batch * sizeOf(call.outShape);
+      kernels.activation(kind, { x: x.byteOffset, y: call.output.byteOffset, n });
+    },
+    backward(call) {
+      const [dx] = call.inGrads;
+      if (!dx) return;
+      if (!inMemory(kernels, [call.output, call.outGrad, dx])) return reference.backward(call);
+      const n = call.batch * sizeOf(call.outShape);
+      kernels.activationGrad(kind, { y: call.output.byteOffset, dy: call.outGrad.byteOffset, dx: dx.byteOffset, n });
+    },
+  };
+}
+
+function pool<K extends "maxpool" | "avgpool">(kernels: WasmKernels, reference: Kernel<K>): Kernel<K> {
+  const geometry = (call: ForwardCall<K>): PoolGeometry => {
+    const [height, width, channels] = call.inShapes[0];
+    const attrs = call.attrs as AttrsFor<"maxpool" | "avgpool">;
+    return {
+      batch: call.batch,
+      height,
+      width,
+      channels,
+      kernel: attrs.kernel,
+      stride: attrs.stride,
+      pad: attrs.pad,
+      out: [call.outShape[0], call.outShape[1]],
+      kind: attrs.op === "maxpool" ? "max" : "avg",
+      includePad: attrs.includePad,
+    };
+  };
+  const max = reference === (maxpoolKernel as unknown);
+  return {
+    ...reference,
+    // Max backward takes each window's max from the forward's output instead of finding it again.
+    backwardReads: max ? { inputs: true, output: true } : reference.backwardReads,
+    forward(call) {
+      const [x] = call.inputs;
+      if (!inMemory(kernels, [x, call.output])) return reference.forward(call);
+      kernels.pool(geometry(call), { image: x.byteOffset, out: call.output.byteOffset });
+    },
+    backward(call) {
+      const [dx] = call.inGrads;
+      if (!dx) return;
+      // avgpool's backward never reads its input or output, which training may have released.
+      const [image, pooled] = max ? [call.inputs[0], call.output] : [null, null];
+      if (!inMemory(kernels, [image, pooled, call.outGrad, dx])) return reference.backward(call);
+      kernels.poolGrad(geometry(call), {
+        image: image?.byteOffset ?? 0,
+        dy: call.outGrad.byteOffset,
+        dx: dx.byteOffset,
+        pooled: pooled?.byteOffset,
+      });
+    },
+  };
+}
+
+/** The activation and pool kernels of a WebAssembly backend. */
+export function wasmLayerKernels(kernels: WasmKernels): Partial<KernelTable> {
+  return {
+    relu: activation(kernels, "relu"),
+    relu6: activation(kernels, "relu6"),
+    sigmoid: activation(kernels, "sigmoid"),
+    tanh: activation(kernels, "tanh"),
+    maxpool: pool(kernels, maxpoolKernel),
+    avgpool: pool(kernels, avgpoolKernel),
+  };
+}

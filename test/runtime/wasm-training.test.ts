@@ -1,0 +1,207 @@
+// The WebAssembly backend's training paths (wasm-conv.ts, wasm-layer-kernels.ts) give the
+// JavaScript reference's results: a training step of LeNet-5-style networks in both variants
+// (tanh + average pooling, relu + max pooling) and of nets covering the other activations,
+// implicit and patch-matrix convs (strides, dilation, asymmetric pads, more than 16 filters),
+// input gradients, a conv whose patches are too large to keep, eval-mode forwards; and it is
+// deterministic.
+import { describe, expect, it } from "vitest";
+import type { Executor } from "../../src/runtime/executor.ts";
+import { createExecutor } from "../../src/runtime/executor.ts";
+import { initializeParams } from "../../src/runtime/init.ts";
+import type { OpAttrs, Program } from "../../src/runtime/ops.ts";
+import { Rng } from "../../src/runtime/rng.ts";
+import { createWasmExecutor } from "../../src/runtime/wasm-backend.ts";
+import { randomArray } from "./kernel-harness.ts";
+import { ProgramBuilder } from "./program-builder.ts";
+
+/** max |got − want| / max(1e-3, max |want|). */
+function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  expect(got.length).toBe(want.length);
+  let diff = 0;
+  let scale = 1e-3;
+  for (let i = 0; i < want.length; i++) {
+    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
+    scale = Math.max(scale, Math.abs(want[i]!));
+  }
+  return diff / scale;
+}
+
+const conv = (filters: number, k: number, o: Partial<Extract<OpAttrs, { op: "conv" }>> = {}): OpAttrs => ({
+  op: "conv",
+  filters,
+  kernel: [k, k],
+  stride: [1, 1],
+  pad: [0, 0, 0, 0],
+  dilation: [1, 1],
+  groups: 1,
+  bias: true,
+  ...o,
+});
+const pool = (op: "maxpool" | "avgpool"): OpAttrs => ({ op, kernel: [2, 2], stride: [2, 2], pad: [0, 0, 0, 0], includePad: false });
+
+/** LeNet-5 to its logits (the loss fuses the softmax), as examples/lenet5.net. */
+function lenet(activation: "tanh" | "relu", pooling: "avgpool" | "maxpool"): Program {
+  const b = new ProgramBuilder();
+  let t = b.input("digit", [28, 28, 1]);
+  t = b.op(conv(6, 5, { pad: [2, 2, 2, 2] }), t, [28, 28, 6]);
+  t = b.op({ op: activation }, t, [28, 28, 6]);
+  t = b.op(pool(pooling), t, [14, 14, 6]);
+  t = b.op(conv(16, 5), t, [10, 10, 16]);
+  t = b.op({ op: activation }, t, [10, 10, 16]);
+  t = b.op(pool(pooling), t, [5, 5, 16]);
+  t = b.op({ op: "flatten" }, t, [400]);
+  for (const units of [120, 84]) {
+    t = b.op({ op: "dense", units, bias: true }, t, [units]);
+    t = b.op({ op: activation }, t, [units]);
+  }
+  t = b.op({ op: "dense", units: 10, bias: true }, t, [10]);
+  return b.build([t]);
+}
+
+/** Strides, dilation, 4-sided pads, 20 filters (the packed GEMM forward), sigmoid and relu6,
+ * overlapping and padded pools, and a second conv whose input gradient is needed. */
+function mixedNet(): Program {
+  const b = new ProgramBuilder();
+  let t = b.input("x", [11, 10, 3]);
+  t = b.op(conv(20, 3, { stride: [2, 1], pad: [1, 2, 0, 1], dilation: [1, 2] }), t, [6, 7, 20]);
+  t = b.op({ op: "sigmoid" }, t, [6, 7, 20]);
+  t = b.op({ op: "maxpool", kernel: [3, 3], stride: [1, 1], pad: [1, 1, 1, 1], includePad: false }, t, [6, 7, 20]);
+  t = b.op(conv(7, 3, { bias: false }), t, [4, 5, 7]);
+  t = b.op({ op: "relu6" }, t, [4, 5, 7]);
+  t = b.op({ op: "avgpool", kernel: [3, 2], stride: [1, 2], pad: [1, 1, 0, 1], includePad: true }, t, [4, 3, 7]);
+  t = b.op({ op: "flatten" }, t, [84]);
+  t = b.op({ op: "dense", units: 5, bias: true }, t, [5]);
+  return b.build([t]);
+}
+
+/** Convs the implicit kernels run (≤ 16 filters, dilation 1 across) with strides, vertical
+ * dilation and asymmetric pads; the second one's input gradient is needed. */
+function implicitNet(): Program {
+  const b = new ProgramBuilder();
+  let t = b.input("x", [13, 12, 3]);
+  t = b.op(conv(12, 3, { stride: [2, 2], pad: [1, 0, 2, 1], dilation: [2, 1] }), t, [5, 7, 12]);
+  t = b.op({ op: "relu" }, t, [5, 7, 12]);
+  t = b.op(conv(16, 2, { stride: [1, 2], pad: [0, 1, 1, 0] }), t, [5, 4, 16]);
+  t = b.op({ op: "tanh" }, t, [5, 4, 16]);
+  t = b.op({ op: "flatten" }, t, [320]);
+  t = b.op({ op: "dense", units: 4, bias: true }, t, [4]);
+  return b.build([t]);
+}
+
+/** A conv (20 filters: not implicit) whose patches for the whole batch exceed what training
+ * keeps (4 Mi floats): its backward builds them again in chunks. */
+function largeConvNet(): Program {
+  const b = new ProgramBuilder();
+  let t = b.input("x", [48, 48, 2]);
+  t = b.op(conv(20, 5, { pad: [2, 2, 2, 2] }), t, [48, 48, 20]);
+  t = b.op({ op: "tanh" }, t, [48, 48, 20]);
+  t = b.op({ op: "avgpool", kernel: [4, 4], stride: [4, 4], pad: [0, 0, 0, 0], includePad: false }, t, [12, 12, 20]);
+  t = b.op({ op: "flatten" }, t, [2880]);
+  t = b.op({ op: "dense", units: 3, bias: true }, t, [3]);
+  return b.build([t]);
+}
+
+interface StepResult {
+  output: Float32Array;
+  grads: Map<string, Float32Array>;
+  inputGrad: Float32Array | null;
+}
+
+function step(executor: Executor, input: Float32Array, outGrad: Float32Array, batch: number, inputGrads: boolean): StepResult {
+  executor.zeroGrads();
+  const output = executor.forward([input], batch)[0]!.slice();
+  executor.backward([outGrad]);
+  return {
+    output,
+    grads: new Map([...executor.grads].map(([k, g]) => [k, g.slice()])),
+    inputGrad: inputGrads ? executor.inputGrads()[0]!.slice() : null,
+  };
+}
+
+async function compare(program: Program, batch: number, inputGrads: boolean): Promise<void> {
+  const options = { maxBatch: batch, training: true, inputGrads };
+  const inputFloats = program.nodes[program.inputs[0]!]!.shape.reduce((a, d) => a * d, 1);
+  const outputFloats = program.nodes[program.outputs[0]!]!.shape.reduce((a, d) => a * d, 1);
+  const params = initializeParams(program, 3);
+  const input = randomArray(new Rng(4), batch * inputFloats);
+  const outGrad = randomArray(new Rng(5), batch * outputFloats);
+
+  const js = createExecutor(program, options);
+  js.setParams(params);
+  const want = step(js, input, outGrad, batch, inputGrads);
+
+  const wasm = await createWasmExecutor(program, options);
+  try {
+    expect(wasm.accelerated).toBe(true);
+    wasm.executor.setParams(params);
+    const got = step(wasm.executor, input, outGrad, batch, inputGrads);
+    expect(relativeError(got.output, want.output), "output").toBeLessThanOrEqual(1e-4);
+    for (const [key, grad] of want.grads) expect(relativeError(got.grads.get(key)!, grad), key).toBeLessThanOrEqual(1e-4);
+    if (want.inputGrad) expect(relativeError(got.inputGrad!, want.inputGrad), "input gradient").toBeLessThanOrEqual(1e-4);
+  } finally {
+    await wasm.dispose();
+  }
+}
+
+describe("WebAssembly training paths", () => {
+  for (const [activation, pooling] of [["tanh", "avgpool"], ["relu", "maxpool"]] as const) {
+    it(`LeNet-5 with ${activation} and ${pooling}: a training step equals the JavaScript kernels'`, async () => {
+      await compare(lenet(activation, pooling), 8, false);
+    });
+  }
+
+  it("strided, dilated, padded convs, more than 16 filters, sigmoid, relu6, padded pools, input gradients", async () => {
+    await compare(mixedNet(), 3, true);
+  });
+
+  it("implicit convs: strides, vertical dilation, asymmetric pads, input gradients", async () => {
+    await compare(implicitNet(), 5, true);
+  });
+
+  it("a conv whose patches are too large to keep rebuilds them in backward", async () => {
+    await compare(largeConvNet(), 40, true);
+  });
+
+  it("backward after an eval-mode forward of a training executor follows that forward", async () => {
+    const program = lenet("relu", "maxpool");
+    const options = { maxBatch: 4, training: true };
+    const params = initializeParams(program, 1);
+    const [a, b] = [randomArray(new Rng(1), 4 * 784), randomArray(new Rng(2), 2 * 784)];
+    const outGrad = randomArray(new Rng(3), 2 * 10);
+    const js = createExecutor(program, options);
+    js.setParams(params);
+    const want = step(js, b, outGrad, 2, false);
+    const wasm = await createWasmExecutor(program, options);
+    try {
+      wasm.executor.setParams(params);
+      wasm.executor.forward([a], 4); // a training forward of other data first
+      wasm.executor.training = false;
+      const got = step(wasm.executor, b, outGrad, 2, false);
+      for (const [key, grad] of want.grads) expect(relativeError(got.grads.get(key)!, grad), key).toBeLessThanOrEqual(1e-4);
+    } finally {
+      await wasm.dispose();
+    }
+  });
+
+  it("is deterministic: the same steps give bit-identical weights", async () => {
+    const program = lenet("tanh", "avgpool");
+    const run = async () => {
+      const wasm = await createWasmExecutor(program, { maxBatch: 16, training: true });
+      const ex = wasm.executor;
+      ex.setParams(initializeParams(program, 7));
+      for (let s = 0; s < 3; s++) {
+        ex.zeroGrads();
+        ex.forward([randomArray(new Rng(10 + s), 16 * 784)], 16);
+        ex.backward([randomArray(new Rng(20 + s), 16 * 10)]);
+        for (const [key, p] of ex.params) {
+          const g = ex.grads.get(key)!;
+          for (let i = 0; i < p.length; i++) p[i]! -= 0.1 * g[i]!;
+        }
+      }
+      const weights = ex.trainableParams.slice();
+      await wasm.dispose();
+      return weights;
+    };
+    expect(await run()).toEqual(await run());
+  });
+});
