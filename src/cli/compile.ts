@@ -1,7 +1,8 @@
-// `netc compile FILE [--model M] [--param k=v] -o model.ts [--weights W [--embed-weights]] [--train]`:
+// `netc compile FILE [--model M] [--param k=v] -o model.ts [--weights W [--embed-weights]] [--train]
+//   [--max-batch N] [--kernels auto|wasm-simd|js]`:
 // check the model and write a standalone TypeScript module (docs/compile.md) atomically.
 import type { Command } from "commander";
-import { emitTs } from "../backends/emit-ts/index.ts";
+import { emitTs, type EmitKernels } from "../backends/emit-ts/index.ts";
 import type { ParamValue } from "../check/index.ts";
 import { renderDiagnostics } from "../diagnostics/render.ts";
 import type { Graph } from "../ir/graph.ts";
@@ -18,6 +19,29 @@ export interface CompileCommandOptions {
   readonly weights?: string;
   readonly embedWeights: boolean;
   readonly train: boolean;
+  /** Buffers sized for this many samples (default: 1, or the train section's batch with --train). */
+  readonly maxBatch?: number;
+  readonly kernels?: EmitKernels;
+}
+
+const KERNEL_CHOICES: readonly EmitKernels[] = ["auto", "wasm-simd", "js"];
+
+function parseMaxBatch(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(
+      `--max-batch must be a positive integer, got "${value}"`,
+    );
+  return n;
+}
+
+function parseKernels(value: string): EmitKernels {
+  const choice = KERNEL_CHOICES.find((k) => k === value);
+  if (!choice)
+    throw new UsageError(
+      `--kernels must be one of ${KERNEL_CHOICES.join(", ")}, got "${value}"`,
+    );
+  return choice;
 }
 
 function selectGraph(
@@ -79,10 +103,19 @@ export async function runCompile(
     process.stderr.write(`error: ${error.message}\n`);
     return 1;
   }
+  if (opts.train && (graph.inputs.length !== 1 || graph.outputs.length !== 1)) {
+    process.stderr.write(
+      `error: ${graph.model} has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs; ` +
+        "--train needs exactly one of each (compile without --train for inference)\n",
+    );
+    return 1;
+  }
   const code = await emitTs(graph, {
     weights,
     embedWeights: opts.embedWeights,
     train: opts.train,
+    maxBatch: opts.maxBatch,
+    kernels: opts.kernels,
   });
   try {
     writeFileAtomic(opts.out, [new TextEncoder().encode(code)]);
@@ -133,6 +166,17 @@ export function registerCompile(program: Command): void {
       "also export trainStep with the model's train section",
       false,
     )
+    .option(
+      "--max-batch <n>",
+      "size buffers for n samples (default 1, or the train batch with --train); forward runs larger batches in chunks of n",
+      parseMaxBatch,
+    )
+    .option(
+      "--kernels <which>",
+      "auto: embed the WebAssembly SIMD kernels (FMA and plain builds, chosen at load); wasm-simd: plain build only; js: TypeScript kernels only",
+      parseKernels,
+      "auto" as EmitKernels,
+    )
     .action(
       async (
         file: string,
@@ -143,6 +187,8 @@ export function registerCompile(program: Command): void {
           weights?: string;
           embedWeights: boolean;
           train: boolean;
+          maxBatch?: number;
+          kernels: EmitKernels;
         },
       ) => {
         process.exitCode = await runCompile(file, {
@@ -152,6 +198,8 @@ export function registerCompile(program: Command): void {
           weights: opts.weights,
           embedWeights: opts.embedWeights,
           train: opts.train,
+          maxBatch: opts.maxBatch,
+          kernels: opts.kernels,
         });
       },
     );

@@ -1,7 +1,8 @@
 // `netc compile` end to end through commander: a weights file in, an embedded-weights module out.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { paramSpecsInOrder } from "../../src/backends/emit-ts/index.ts";
@@ -61,6 +62,49 @@ describe("netc compile", () => {
       maxAbsDiff(m.forward(x), executor.forward([x], 1)[0]),
     ).toBeLessThanOrEqual(1e-5);
   });
+
+  it("--max-batch and --kernels shape the module; bad values are usage errors", async () => {
+    const out = join(dir, "lenet-js.ts");
+    expect(
+      await netc(
+        "compile",
+        "examples/lenet5.net",
+        "-o",
+        out,
+        "--max-batch",
+        "3",
+        "--kernels",
+        "js",
+      ),
+    ).toBe(0);
+    const m = await importEmitted(readFileSync(out, "utf8"));
+    expect(m.maxBatch).toBe(3);
+    expect(m.kernels).toBe("js");
+    await expect(
+      netc("compile", "examples/lenet5.net", "-o", out, "--max-batch", "0"),
+    ).rejects.toThrow(/--max-batch must be a positive integer, got "0"/);
+    await expect(
+      netc("compile", "examples/lenet5.net", "-o", out, "--kernels", "gpu"),
+    ).rejects.toThrow(
+      /--kernels must be one of auto, wasm-simd, js, got "gpu"/,
+    );
+  });
+
+  it("finds the runtime sources it inlines from its own location, not the working directory", () => {
+    const out = join(dir, "from-elsewhere.ts");
+    execFileSync(
+      process.execPath,
+      [
+        resolve("bin/netc.js"),
+        "compile",
+        resolve("examples/lenet5.net"),
+        "-o",
+        out,
+      ],
+      { cwd: dir, encoding: "utf8" },
+    );
+    expect(readFileSync(out, "utf8")).toContain("export function forward(");
+  }, 30_000);
 
   it("reports model errors with exit code 1 and --embed-weights without --weights as a usage error", async () => {
     const bad = join(dir, "bad.net");

@@ -13,8 +13,11 @@ export interface EmittedModule {
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
   readonly paramCount: number;
+  readonly maxBatch: number;
+  readonly kernels: "wasm-fma" | "wasm-simd" | "js";
+  paramsChanged(): void;
   loadWeights(bytes: Uint8Array): void;
-  forward(x: Float32Array, batch?: number): Float32Array;
+  forward(x: Float32Array, batch?: number, out?: Float32Array): Float32Array;
   readonly params?: ReadonlyMap<string, Float32Array>;
   trainStep?(
     x: Float32Array,
@@ -67,3 +70,23 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
   return max;
 }
+
+/** A model with two inputs and two outputs (labelled). */
+export const TWO_WAY = `
+model TwoWay {
+  input image: [6, 6, 2]
+  input extra: [6, 6, 2]
+  conv(4, 3x3, pad = 1)
+  batchnorm
+  relu -> features
+  from extra
+  conv(4, 1x1) -> side
+  add(features)
+  globalavgpool
+  dense(3) -> scores
+  from side
+  flatten
+  dense(2) -> aux
+  output scores, aux
+}
+`;

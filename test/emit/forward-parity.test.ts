@@ -1,12 +1,14 @@
 // For every example (but VGG16: 138M params, 15.5 GMACs, too slow for the suite), the emitted
 // module's forward equals the runtime's forward on the same weights, loaded through its
-// loadWeights from a real safetensors file.
+// loadWeights from a real safetensors file: both run the WebAssembly kernels (FMA where the
+// engine has relaxed SIMD), batchnorm folded. The TypeScript and plain-SIMD fallbacks are
+// compared in fallback.test.ts.
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { emitTs, paramSpecsInOrder } from "../../src/backends/emit-ts/index.ts";
 import { serializeSafetensors } from "../../src/io/safetensors.ts";
 import {
-  createExecutor,
+  createWasmExecutor,
   initializeParams,
   sizeOf,
 } from "../../src/runtime/index.ts";
@@ -33,12 +35,13 @@ describe("emitted forward equals the runtime's", () => {
           batch * sizeOf(graph.nodes[graph.inputs[0]].shape),
           3,
         );
-        const executor = createExecutor(graph, {
+        const runtime = await createWasmExecutor(graph, {
           maxBatch: batch,
           training: false,
         });
-        executor.setParams(weights);
-        const expected = executor.forward([x], batch)[0].slice();
+        runtime.executor.setParams(weights);
+        const expected = runtime.executor.forward([x], batch)[0].slice();
+        await runtime.dispose();
 
         const emitted = await importEmitted(
           await emitTs(graph, { maxBatch: batch }),
@@ -55,6 +58,7 @@ describe("emitted forward equals the runtime's", () => {
           graph.nodes[graph.outputs[0]].shape,
         );
         expect(emitted.paramCount).toBe(graph.totals.params);
+        expect(emitted.kernels).toBe(runtime.accelerated ? "wasm-fma" : "js");
         const got = emitted.forward(x, batch);
         expect(got.length).toBe(expected.length);
         expect(maxAbsDiff(got, expected)).toBeLessThanOrEqual(1e-5);

@@ -19,6 +19,7 @@ import {
   importEmitted,
   maxAbsDiff,
   sampleInput,
+  TWO_WAY,
 } from "./emit-helpers.ts";
 
 const HOSTILE_NAME =
@@ -61,20 +62,30 @@ describe("the emitted module", () => {
     expect(await format(code, { parser: "typescript" })).toBe(code);
   });
 
-  it("passes tsc --strict --noEmit with lib es2022 and dom, also with --train", async () => {
+  it("passes tsc --strict --noEmit with lib es2022 and dom: with --train, depthwise, two inputs, TypeScript kernels only", async () => {
     const dir = mkdtempSync(join(tmpdir(), "netc-emit-tsc-"));
-    writeFileSync(join(dir, "model.ts"), code);
-    writeFileSync(join(dir, "train.ts"), await emitTs(lenet, { train: true }));
+    const [mobilenet] = graphsOfFile("examples/mobilenet_v1.net");
+    const modules: Record<string, string> = {
+      "model.ts": code,
+      "train.ts": await emitTs(lenet, { train: true }),
+      "mobilenet.ts": await emitTs(mobilenet, { maxBatch: 4 }),
+      "two-way.ts": await emitTs(graphsOfSource(TWO_WAY)[0]),
+      "js-only.ts": await emitTs(lenet, { kernels: "js" }),
+    };
+    for (const [file, text] of Object.entries(modules))
+      writeFileSync(join(dir, file), text);
     const config = {
       compilerOptions: {
         strict: true,
+        // Node runs .ts files by stripping types: no enums, namespaces, parameter properties.
+        erasableSyntaxOnly: true,
         noEmit: true,
         target: "ES2022",
         module: "ES2022",
         lib: ["es2022", "dom"],
         types: [],
       },
-      files: ["model.ts", "train.ts"],
+      files: Object.keys(modules),
     };
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config));
     const tsc = resolve("node_modules/typescript/bin/tsc");
@@ -82,19 +93,47 @@ describe("the emitted module", () => {
     execFileSync(process.execPath, [tsc, "-p", join(dir, "tsconfig.json")], {
       encoding: "utf8",
     });
-  }, 30_000);
+  }, 60_000);
 
-  it("holds only the kernels the model uses", () => {
+  it("holds only the kernels the model uses, and the WebAssembly kernels as bytes", () => {
     expect(code).toContain("convKernel");
-    expect(code).not.toContain("depthwiseKernel");
-    expect(code).not.toContain("batchnormKernel");
-    expect(code).not.toContain("upsampleKernel");
+    for (const unused of [
+      "batchnormKernel",
+      "upsampleKernel",
+      "maxoutKernel",
+      "concatKernel",
+    ])
+      expect(code).not.toContain(unused);
+    // The kernel modules are embedded, built: no WebAssembly emitter, no thread pool.
+    expect(code).toMatch(
+      /KERNEL_MODULES[^=]*= \[\s*\{\s*config: \{[^}]*gemm: \{[^}]*fma: true/,
+    );
+    for (const absent of [
+      "ModuleBuilder",
+      "emitGemm",
+      "startHelper",
+      "worker_threads",
+      "createWasmKernels(",
+    ])
+      expect(code).not.toContain(absent);
+  });
+
+  it("with --kernels js, leaves the WebAssembly side out", async () => {
+    const js = await emitTs(lenet, { kernels: "js" });
+    for (const absent of [
+      "KERNEL_MODULES",
+      "instantiateWasmKernels",
+      "wasmBackend",
+    ])
+      expect(js).not.toContain(absent);
+    expect(js.length).toBeLessThan(code.length / 2);
+    expect((await importEmitted(js)).kernels).toBe("js");
   });
 
   it("checks the input length", async () => {
     const m = await importEmitted(code);
     expect(() => m.forward(new Float32Array(28 * 28 + 1))).toThrow(
-      /input has 785 floats, expected 784 = batch 1 × \[28, 28, 1\]/,
+      /input "digit" has 785 floats, expected 784 = batch 1 × \[28, 28, 1\]/,
     );
     expect(() => m.forward(new Float32Array(28 * 28), 2)).toThrow(
       /expected 1568 = batch 2/,

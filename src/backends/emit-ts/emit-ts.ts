@@ -1,7 +1,13 @@
 // `netc compile`'s back end: one standalone, import-free TypeScript module for a checked model.
-// It inlines, verbatim, the runtime's reference kernels of the ops the model uses and the small
-// executor in standalone/compiled-model.ts; the model itself (nodes, shapes, attributes, param
-// shapes) is a constant, and strings from the source only enter through `literal`.
+// It inlines, verbatim, the runtime's planned executor (memory plan, batchnorm folding, fused
+// bias + activation, packed weights), its WebAssembly glue and the reference kernels of the ops
+// the model uses — only the declarations reachable from them — plus the small wrapper in
+// standalone/compiled-model.ts. The WebAssembly kernel modules are built here, with the
+// runtime's own emitter, and embedded as base64 (an FMA build and a plain-SIMD build; the
+// module picks one at load time, or the TypeScript kernels without WebAssembly SIMD; with
+// `kernels: "js"` the WebAssembly side is left out altogether). The
+// model itself (nodes, shapes, attributes, param shapes) is a constant, and strings from the
+// source only enter through `literal`.
 import { fileURLToPath } from "node:url";
 import { format } from "prettier";
 import type { Graph } from "../../ir/graph.ts";
@@ -9,10 +15,17 @@ import { sizeOf } from "../../runtime/kernel.ts";
 import { referenceKernels } from "../../runtime/kernels/registry.ts";
 import type { Kernel } from "../../runtime/kernel.ts";
 import type { OpName, ParamSpec } from "../../runtime/ops.ts";
-import { inlineModules } from "./inline-source.ts";
+import { buildKernelModule } from "../../runtime/wasm/kernels-module.ts";
+import { moduleConfig } from "../../runtime/wasm/kernels.ts";
+import { wasm } from "../../runtime/wasm/webassembly-api.ts";
+import { inlineModules, type InlineRoot } from "./inline-source.ts";
 import { KERNEL_SOURCES } from "./kernel-sources.ts";
 import { literal } from "./literal.ts";
-import { lossNodeOf, trainSources, trainStepCode } from "./train-step.ts";
+import { lossNodeOf, trainRoots, trainStepCode } from "./train-step.ts";
+
+/** Which kernels the module carries: both WebAssembly builds (the default), only the plain-SIMD
+ * one, or none (TypeScript kernels only: smaller, slower). */
+export type EmitKernels = "auto" | "wasm-simd" | "js";
 
 export interface EmitOptions {
   /** Param tensors by `<layer>.<tensor>`; needed with embedWeights. */
@@ -21,13 +34,16 @@ export interface EmitOptions {
   readonly embedWeights?: boolean;
   /** Also export `trainStep` with the model's `train` section. */
   readonly train?: boolean;
-  /** Buffers are allocated for this many samples when the module loads (default 1); a larger
-   * batch grows them once. */
+  /** Buffers are sized once for this many samples (default 1, with `train` the train section's
+   * batch); forward runs a larger batch in chunks of it, trainStep refuses one. */
   readonly maxBatch?: number;
+  readonly kernels?: EmitKernels;
 }
 
 const here = (relative: string) =>
   fileURLToPath(new URL(relative, import.meta.url));
+const runtimeFile = (relative: string) => here(`../../runtime/${relative}`);
+const standaloneFile = (relative: string) => here(`./standalone/${relative}`);
 
 /** Every param of the model in the order the emitted module stores them (node order, kernel order). */
 export function paramSpecsInOrder(
@@ -63,37 +79,179 @@ function embeddedWeights(
     flat.set(values, offset);
     offset += size;
   }
-  const base64 = Buffer.from(
-    flat.buffer,
-    flat.byteOffset,
-    flat.byteLength,
-  ).toString("base64");
-  return `model.flatParams.set(decodeBase64Floats(${literal(base64)}));`;
+  return `setParamsFromFlat(decodeBase64Floats(${literal(base64Of(flat))}), model.params, PARAM_SHAPES);\nmodel.paramsChanged();`;
+}
+
+function base64Of(array: Uint8Array | Float32Array): string {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString(
+    "base64",
+  );
+}
+
+/** The kernel modules to embed, best first, each for the configuration the module will ask for
+ * (the emitted module's arena is a plain, unshared WebAssembly memory). */
+function kernelModules(kernels: "auto" | "wasm-simd"): string {
+  const memory = new wasm.Memory({ initial: 1 });
+  const builds = kernels === "auto" ? [true, false] : [false];
+  return literal(
+    builds.map((fma) => {
+      const config = moduleConfig(memory, fma);
+      return { config, base64: base64Of(buildKernelModule(config)) };
+    }),
+  );
+}
+
+/** The runtime's kernel registry, cut down to the ops the model uses (plan.ts looks kernels up there). */
+function registryOf(ops: readonly OpName[]): string {
+  const files = new Map<string, Set<string>>();
+  for (const op of ops) {
+    const { file, expression } = KERNEL_SOURCES[op];
+    const names = files.get(file) ?? new Set<string>();
+    names.add(expression.split(".")[0]);
+    files.set(file, names);
+  }
+  return [
+    'import type { KernelTable } from "../kernel.ts";',
+    ...[...files].map(
+      ([file, names]) =>
+        `import { ${[...names].join(", ")} } from "./${file}";`,
+    ),
+    "// Only the ops this model uses.",
+    `export const referenceKernels = { ${ops
+      .map((op) => `${JSON.stringify(op)}: ${KERNEL_SOURCES[op].expression}`)
+      .join(", ")} } as unknown as KernelTable;`,
+  ].join("\n");
+}
+
+/** Names the generated code declares at the top level. */
+const GENERATED_NAMES = [
+  "PROGRAM",
+  "PARAM_SHAPES",
+  "KERNEL_MODULES",
+  "INPUT_NAMES",
+  "OUTPUT_NAMES",
+  "model",
+  "modelName",
+  "inputShape",
+  "outputShape",
+  "inputShapes",
+  "outputShapes",
+  "paramCount",
+  "maxBatch",
+  "kernels",
+  "params",
+  "paramsChanged",
+  "loadWeights",
+  "forward",
+  "trainStep",
+  "TRAIN",
+  "LOSS_INPUT",
+  "optimizer",
+  "stepsTaken",
+];
+
+/** Inputs by their declared name, outputs by their `-> label` (else their layer name). */
+function ioNames(graph: Graph, ids: readonly number[]): string[] {
+  const labelled = ids.map(
+    (id) => graph.nodes[id].label ?? graph.nodes[id].name,
+  );
+  return new Set(labelled).size === ids.length
+    ? labelled
+    : ids.map((id) => graph.nodes[id].name);
+}
+
+function ioCode(graph: Graph): string {
+  const shapeOf = (id: number) => graph.nodes[id].shape;
+  const names = (ids: readonly number[]) => ioNames(graph, ids);
+  const record = (ids: readonly number[]) => {
+    const keys = names(ids);
+    return literal(
+      Object.fromEntries(ids.map((id, k) => [keys[k], shapeOf(id)])),
+    );
+  };
+  const shapes = [
+    `/** Per-sample shapes (NHWC, no batch dimension) by input and output name. */`,
+    `export const inputShapes: Readonly<Record<string, readonly number[]>> = ${record(graph.inputs)};`,
+    `export const outputShapes: Readonly<Record<string, readonly number[]>> = ${record(graph.outputs)};`,
+  ];
+  if (graph.inputs.length === 1 && graph.outputs.length === 1) {
+    return [
+      ...shapes,
+      `/** Per-sample input shape (NHWC, no batch dimension). */`,
+      `export const inputShape: readonly number[] = ${literal(shapeOf(graph.inputs[0]))};`,
+      `export const outputShape: readonly number[] = ${literal(shapeOf(graph.outputs[0]))};`,
+      `/** Runs the model (inference) on \`batch\` samples (NHWC, batch first); returns batch × outputShape floats in a fresh array, or in \`out\` when given (no allocation). */`,
+      `export function forward(x: Float32Array, batch = 1, out?: Float32Array): Float32Array {\nreturn model.forward([x], batch, out && [out])[0];\n}`,
+    ].join("\n");
+  }
+  return [
+    ...shapes,
+    `const INPUT_NAMES: readonly string[] = ${literal(names(graph.inputs))};`,
+    `const OUTPUT_NAMES: readonly string[] = ${literal(names(graph.outputs))};`,
+    `/** Runs the model (inference) on \`batch\` samples of every input (NHWC, batch first), keyed by input name; returns fresh arrays keyed by output name. */`,
+    `export function forward(inputs: Readonly<Record<string, Float32Array>>, batch = 1): Record<string, Float32Array> {
+  const missing = INPUT_NAMES.filter((name) => !(inputs[name] instanceof Float32Array));
+  if (missing.length > 0) throw new Error(\`forward: missing input \${missing.map((name) => JSON.stringify(name)).join(", ")}; the model takes \${INPUT_NAMES.join(", ")}\`);
+  const outputs = model.forward(INPUT_NAMES.map((name) => inputs[name]), batch);
+  return Object.fromEntries(OUTPUT_NAMES.map((name, k) => [name, outputs[k]]));
+}`,
+  ].join("\n");
 }
 
 export async function emitTs(
   graph: Graph,
   options: EmitOptions = {},
 ): Promise<string> {
-  if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
-    throw new Error(
-      `emitTs: ${graph.model} has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs; ` +
-        "a compiled module supports exactly one of each",
-    );
-  }
   const train = options.train ?? false;
-  const maxBatch = options.maxBatch ?? 1;
   if (train && !graph.train)
     throw new Error(
       `emitTs: ${graph.model} has no train section to compile --train from`,
     );
+  if (train && (graph.inputs.length !== 1 || graph.outputs.length !== 1)) {
+    throw new Error(
+      `emitTs: ${graph.model} has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs; ` +
+        "--train supports exactly one of each (the train section's loss reads one output)",
+    );
+  }
+  const maxBatch = options.maxBatch ?? (train ? graph.train!.batch : 1);
+  if (!Number.isInteger(maxBatch) || maxBatch < 1)
+    throw new Error(
+      `emitTs: maxBatch must be a positive integer, got ${maxBatch}`,
+    );
   const ops = [...new Set(graph.nodes.map((node) => node.attrs.op))].sort();
-  const kernelDir = here("../../runtime/kernels/");
-  const sources = inlineModules([
-    ...new Set(ops.map((op) => kernelDir + KERNEL_SOURCES[op].file)),
-    here("./standalone/compiled-model.ts"),
-    ...(train ? trainSources() : []),
-  ]);
+  const kernels = options.kernels ?? "auto";
+  const withWasm = kernels !== "js";
+  const roots: InlineRoot[] = [
+    { path: runtimeFile("ops.ts"), names: ["Program"] },
+    {
+      path: standaloneFile("compiled-model.ts"),
+      names: [
+        "CompiledModel",
+        "readSafetensorsInto",
+        ...(options.embedWeights
+          ? ["setParamsFromFlat", "decodeBase64Floats"]
+          : []),
+      ],
+    },
+    {
+      path: standaloneFile("wasm-executor.ts"),
+      names: [
+        "KernelsInUse",
+        ...(withWasm ? ["EmbeddedKernelModule", "embeddedWasmExecutors"] : []),
+      ],
+    },
+    ...(train ? trainRoots() : []),
+  ];
+  const sources = inlineModules(roots, {
+    replace: new Map([[runtimeFile("kernels/registry.ts"), registryOf(ops)]]),
+    redirect: new Map([
+      [
+        runtimeFile("wasm/kernels-module.ts"),
+        standaloneFile("embedded-kernels.ts"),
+      ],
+    ]),
+    reserved: GENERATED_NAMES,
+  });
   const program = {
     nodes: graph.nodes.map(({ id, name, attrs, inputs, shape, params }) => ({
       id,
@@ -109,32 +267,26 @@ export async function emitTs(
   const paramShapes = Object.fromEntries(
     paramSpecsInOrder(graph).map(({ key, spec }) => [key, spec.shape]),
   );
-  const kernels = ops
-    .map(
-      (op) =>
-        `${literal(op)}: ${KERNEL_SOURCES[op].expression} as Kernel<OpName>`,
-    )
-    .join(",\n");
   const code = [
     `// Generated by netc compile: a standalone module for model ${literal(graph.model)}. Do not edit.`,
-    "// NHWC Float32Arrays, batch first. Kernels are netc's reference kernels, inlined.",
+    "// NHWC Float32Arrays, batch first. The runtime's executor and kernels, inlined; WebAssembly SIMD kernels embedded.",
     sources,
     `const PROGRAM: Program = ${literal(program)};`,
     `const PARAM_SHAPES: Record<string, readonly number[]> = ${literal(paramShapes)};`,
-    `const KERNELS: ModelKernels = {\n${kernels}\n};`,
-    `const model = new CompiledModel(PROGRAM, KERNELS, ${train ? lossNodeOf(graph) : null}, ${graph.train?.seed ?? 0});`,
-    `model.reserve(${maxBatch});`,
+    ...(withWasm
+      ? [
+          `/** The runtime's WebAssembly kernels, built by netc compile: best first. */\nconst KERNEL_MODULES: readonly EmbeddedKernelModule[] = ${kernelModules(kernels)};`,
+        ]
+      : []),
+    `const model = new CompiledModel(PROGRAM, { maxBatch: ${maxBatch}, lossNode: ${train ? lossNodeOf(graph) : null}, seed: ${graph.train?.seed ?? 0}, wasm: ${withWasm ? "embeddedWasmExecutors(KERNEL_MODULES)" : "null"} });`,
     `export const modelName: string = ${literal(graph.model)};`,
-    `/** Per-sample input shape (NHWC, no batch dimension). */`,
-    `export const inputShape: readonly number[] = ${literal(graph.nodes[graph.inputs[0]].shape)};`,
-    `export const outputShape: readonly number[] = ${literal(graph.nodes[graph.outputs[0]].shape)};`,
+    ioCode(graph),
     `export const paramCount = ${graph.totals.params};`,
-    `/** Every param tensor (live views), keyed \`<layer>.<tensor>\` as in weights files; writing them changes the model. */`,
-    `export const params: ReadonlyMap<string, Float32Array> = model.params;`,
-    `/** Copies the weights in from a safetensors file's bytes (F32 tensors keyed \`<layer>.<tensor>\`). */`,
-    `export function loadWeights(bytes: Uint8Array): void {\nreadSafetensorsInto(bytes, model.params, PARAM_SHAPES);\n}`,
-    `/** Runs the model (inference) on \`batch\` samples; returns batch × outputShape floats. */`,
-    `export function forward(x: Float32Array, batch = 1): Float32Array {\nreturn model.forward(x, batch, false);\n}`,
+    `/** Buffers are sized for this many samples: forward runs larger batches in chunks of it${train ? "; trainStep takes at most this many" : ""}. */\nexport const maxBatch = ${maxBatch};`,
+    `/** Which kernels run here: WebAssembly SIMD with fused multiply-add ("wasm-fma"), plain SIMD ("wasm-simd"), or TypeScript ("js"). */\nexport const kernels: KernelsInUse = model.kernels;`,
+    `/** Every param tensor (live views), keyed \`<layer>.<tensor>\` as in weights files; after writing them, call paramsChanged(). */\nexport const params: ReadonlyMap<string, Float32Array> = model.params;`,
+    `/** Tells the module that \`params\` were written directly (loadWeights does it itself): folded batchnorms and packed weights are rebuilt. */\nexport function paramsChanged(): void {\nmodel.paramsChanged();\n}`,
+    `/** Copies the weights in from a safetensors file's bytes (F32 tensors keyed \`<layer>.<tensor>\`). */\nexport function loadWeights(bytes: Uint8Array): void {\nreadSafetensorsInto(bytes, model.params, PARAM_SHAPES);\nmodel.paramsChanged();\n}`,
     ...(train ? [trainStepCode(graph)] : []),
     ...(options.embedWeights ? [embeddedWeights(graph, options.weights)] : []),
   ].join("\n\n");

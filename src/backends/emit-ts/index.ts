@@ -1,1 +1,6 @@
-export { emitTs, paramSpecsInOrder, type EmitOptions } from "./emit-ts.ts";
+export {
+  emitTs,
+  paramSpecsInOrder,
+  type EmitKernels,
+  type EmitOptions,
+} from "./emit-ts.ts";

@@ -1,19 +1,23 @@
 // The `trainStep` export of an emitted module: the train section's loss, optimizer and
 // learning-rate schedule, run by the runtime's own train modules (inlined verbatim), in the
-// same order as the interpreter's trainer: forward, loss, zero grads, backward, optimizer step.
+// same order as the interpreter's trainer: forward, loss, zero grads, backward, optimizer step,
+// on the runtime's training executor (src/backends/emit-ts/standalone/compiled-model.ts).
 import { fileURLToPath } from "node:url";
 import type { Graph, TrainConfig } from "../../ir/graph.ts";
 import { planLoss } from "../../runtime/train/losses.ts";
+import type { InlineRoot } from "./inline-source.ts";
 import { literal } from "./literal.ts";
 
 const trainModule = (name: string) =>
   fileURLToPath(new URL(`../../runtime/train/${name}`, import.meta.url));
 
-export function trainSources(): string[] {
+/** What the trainStep code uses from the runtime's train modules. */
+export function trainRoots(): InlineRoot[] {
   return [
-    trainModule("losses.ts"),
-    trainModule("optimizers.ts"),
-    trainModule("schedules.ts"),
+    { path: trainModule("losses.ts"), names: ["computeLoss", "LossInput"] },
+    { path: trainModule("target.ts"), names: ["Target"] },
+    { path: trainModule("optimizers.ts"), names: ["createOptimizer"] },
+    { path: trainModule("schedules.ts"), names: ["lrAt", "schedulePosition"] },
   ];
 }
 
@@ -49,15 +53,14 @@ let stepsTaken = 0;
  * Returns the batch loss.
  */
 export function trainStep(x: Float32Array, y: Float32Array | Int32Array, batch = 1, epoch = 0): number {
-  model.forward(x, batch, true);
+  const output = model.trainForward(x, batch);
   const target: Target = y instanceof Int32Array ? { kind: "classes", data: y } : { kind: "dense", data: y };
   const lr = lrAt(TRAIN, TRAIN.optimizer.lr, schedulePosition(TRAIN.decayPer, epoch, stepsTaken));
-  const { loss, grad } = computeLoss(TRAIN.loss, LOSS_INPUT, model.lossInput(batch), target, {
+  const { loss, grad } = computeLoss(TRAIN.loss, LOSS_INPUT, output, target, {
     batch,
     classes: ${last.shape[last.shape.length - 1]},
   });
-  model.flatGrads.fill(0);
-  model.backward(grad);
+  model.trainBackward(grad);
   optimizer.step(model.params, model.grads, lr);
   stepsTaken++;
   return loss;

@@ -1,203 +1,162 @@
-// The executor of an emitted module (inlined verbatim by emitTs, like the kernels it calls): one
-// preallocated buffer per node output, per kept state and for scratch, sized for the largest
-// batch seen so far (grown, then reused); every kernel call record is built once per size.
-// It must stay free of imports other than the runtime's standalone kernel modules.
-import { jsGemm } from "../../../runtime/gemm.ts";
-import type {
-  BackwardCall,
-  Kernel,
-  Shape,
-  SizeQuery,
-} from "../../../runtime/kernel.ts";
+// The executor side of an emitted module (inlined verbatim by emitTs, like everything it calls):
+// the runtime's own planned executor — memory plan, batchnorm folding, fused bias + activation,
+// weights packed once — on the runtime's WebAssembly SIMD kernels when the engine has them
+// (wasm-executor.ts: relaxed-SIMD FMA build, else plain SIMD), else on the TypeScript kernels.
+// Buffers are sized once for `maxBatch`; a larger inference batch runs in chunks of `maxBatch`.
+// It must stay free of imports other than runtime modules that are themselves import-free.
+import type { Executor } from "../../../runtime/executor.ts";
+import { createExecutor } from "../../../runtime/executor.ts";
 import { sizeOf } from "../../../runtime/kernel.ts";
-import type { OpName, Program } from "../../../runtime/ops.ts";
-import { Rng } from "../../../runtime/rng.ts";
+import type { Program } from "../../../runtime/ops.ts";
+import { sliceProgram } from "../../../runtime/slice-program.ts";
+import type { KernelsInUse, WasmExecutorFactory } from "./wasm-executor.ts";
 
-/** The kernels of the ops a model uses, by op name. */
-export type ModelKernels = { readonly [op: string]: Kernel<OpName> };
-
-interface NodeCall extends BackwardCall<OpName> {
-  batch: number;
-  training: boolean;
+export interface CompiledModelOptions {
+  readonly maxBatch: number;
+  /** For trainStep: the node whose output the loss consumes (null: inference only). */
+  readonly lossNode: number | null;
+  readonly seed: number;
+  /** Builds executors on the embedded WebAssembly kernels (wasm-executor.ts); null or a null
+   * result: the TypeScript kernels. */
+  readonly wasm: WasmExecutorFactory | null;
 }
 
-const EMPTY = new Float32Array(0);
-
 export class CompiledModel {
-  /** Every param tensor, keyed `<layer>.<tensor>`, as views into `flatParams`. */
-  readonly params = new Map<string, Float32Array>();
-  /** Gradients of the trainable params (same keys), as views into `flatGrads`. */
-  readonly grads = new Map<string, Float32Array>();
-  readonly flatParams: Float32Array;
-  readonly flatGrads: Float32Array;
-  readonly inputSize: number;
-  readonly outputSize: number;
-  private readonly kernels: readonly Kernel<OpName>[];
-  private readonly inShapes: readonly (readonly Shape[])[];
-  private readonly paramViews: Float32Array[][];
-  private readonly gradViews: (Float32Array | null)[][];
-  private readonly needsGrad: boolean[];
-  private readonly rng: Rng;
-  private capacity = 0;
-  private calls: NodeCall[] = [];
-  private activations: Float32Array[] = [];
-  private activationGrads: Float32Array[] = [];
-
-  private readonly training: boolean;
-
-  /** `lossNode`: for training, the node whose output the loss consumes (null: inference only). */
-  private readonly program: Program;
-  private readonly lossNode: number | null;
+  readonly program: Program;
+  readonly maxBatch: number;
+  readonly kernels: KernelsInUse;
+  /** Floats per sample of each input and each output. */
+  private readonly inSizes: readonly number[];
+  private readonly outSizes: readonly number[];
+  private readonly inference: Executor;
+  /** With trainStep: the training executor, which owns the weights (the inference executor
+   * copies them in before its next forward once they changed). */
+  private readonly trainer: Executor | null;
+  private inferenceStale = false;
 
   // No parameter properties: the emitted module must stay erasable TypeScript (Node's type stripping).
-  constructor(
-    program: Program,
-    table: ModelKernels,
-    lossNode: number | null,
-    seed: number,
-  ) {
+  constructor(program: Program, options: CompiledModelOptions) {
+    const { maxBatch, lossNode, seed } = options;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1)
+      throw new Error(`maxBatch must be a positive integer, got ${maxBatch}`);
     this.program = program;
-    this.lossNode = lossNode;
-    const { nodes } = program;
-    const training = lossNode !== null;
-    this.training = training;
-    if (program.inputs.length !== 1 || program.outputs.length !== 1) {
-      throw new Error("a compiled model has exactly one input and one output");
-    }
-    this.rng = new Rng(seed);
-    this.kernels = nodes.map((node) => table[node.attrs.op]);
-    this.inShapes = nodes.map((node) =>
-      node.inputs.map((id) => nodes[id].shape),
+    this.maxBatch = maxBatch;
+    this.inSizes = program.inputs.map((id) => sizeOf(program.nodes[id].shape));
+    this.outSizes = program.outputs.map((id) =>
+      sizeOf(program.nodes[id].shape),
     );
-    this.inputSize = sizeOf(nodes[program.inputs[0]].shape);
-    this.outputSize = sizeOf(nodes[program.outputs[0]].shape);
-    const specs = nodes.map((node, i) =>
-      this.kernels[i].params(node.attrs, this.inShapes[i]),
-    );
-    const total = specs.flat().reduce((n, spec) => n + sizeOf(spec.shape), 0);
-    this.flatParams = new Float32Array(total);
-    this.flatGrads = new Float32Array(training ? total : 0);
-    let offset = 0;
-    this.paramViews = [];
-    this.gradViews = [];
-    nodes.forEach((node, i) => {
-      const values: Float32Array[] = [];
-      const grads: (Float32Array | null)[] = [];
-      for (const spec of specs[i]) {
-        const size = sizeOf(spec.shape);
-        const view = this.flatParams.subarray(offset, offset + size);
-        this.params.set(`${node.name}.${spec.name}`, view);
-        values.push(view);
-        const grad =
-          training && spec.trainable
-            ? this.flatGrads.subarray(offset, offset + size)
-            : null;
-        if (grad) this.grads.set(`${node.name}.${spec.name}`, grad);
-        grads.push(grad);
-        offset += size;
-      }
-      this.paramViews.push(values);
-      this.gradViews.push(grads);
-    });
-    // Back-propagation reaches the nodes the output depends on.
-    this.needsGrad = nodes.map((_, i) => i === lossNode);
-    for (let i = nodes.length - 1; i >= 0; i--) {
-      if (this.needsGrad[i])
-        for (const id of nodes[i].inputs) this.needsGrad[id] = true;
-    }
+    const planned = (program: Program, training: boolean) => {
+      const settings = { maxBatch, training, seed };
+      return (
+        options.wasm?.(program, settings) ?? {
+          executor: createExecutor(program, settings),
+          kernels: "js" as const,
+        }
+      );
+    };
+    const inference = planned(program, false);
+    this.inference = inference.executor;
+    this.kernels = inference.kernels;
+    this.trainer =
+      lossNode === null
+        ? null
+        : planned(
+            program.outputs[0] === lossNode
+              ? program
+              : sliceProgram(program, [lossNode]),
+            true,
+          ).executor;
   }
 
-  /** Allocates every buffer for `batch` samples, once per new largest batch. */
-  reserve(batch: number): void {
-    if (batch <= this.capacity) return;
-    const { nodes } = this.program;
-    const query = (i: number): SizeQuery<OpName> => ({
-      attrs: nodes[i].attrs,
-      inShapes: this.inShapes[i],
-      outShape: nodes[i].shape,
-      maxBatch: batch,
-      training: this.training,
-    });
-    const scratch = new Float32Array(
-      Math.max(
-        0,
-        ...this.kernels.map((k, i) => k.scratchSize?.(query(i)) ?? 0),
-      ),
-    );
-    this.activations = nodes.map(
-      (node) => new Float32Array(batch * sizeOf(node.shape)),
-    );
-    this.activationGrads = nodes.map((node, i) =>
-      this.needsGrad[i] ? new Float32Array(batch * sizeOf(node.shape)) : EMPTY,
-    );
-    const grads = this.activationGrads;
-    this.calls = nodes.map((node, i) => ({
-      attrs: node.attrs,
-      batch: 0,
-      inShapes: this.inShapes[i],
-      outShape: node.shape,
-      inputs: node.inputs.map((id) => this.activations[id]),
-      output: this.activations[i],
-      params: this.paramViews[i],
-      saved: new Float32Array(this.kernels[i].savedSize?.(query(i)) ?? 0),
-      scratch,
-      training: false,
-      rng: this.rng,
-      gemm: jsGemm,
-      activation: null,
-      outGrad: grads[i],
-      inGrads: node.inputs.map((id) =>
-        this.needsGrad[id] && nodes[id].attrs.op !== "input" ? grads[id] : null,
-      ),
-      paramGrads: this.gradViews[i],
-    }));
-    this.capacity = batch;
+  /** Every param tensor (live views), keyed `<layer>.<tensor>`. */
+  get params(): ReadonlyMap<string, Float32Array> {
+    return (this.trainer ?? this.inference).params;
   }
 
-  /** Runs the model on `batch` samples (NHWC, batch first); the result is a fresh array. */
-  forward(x: Float32Array, batch: number, training: boolean): Float32Array {
+  /** Gradients of the trainable params after trainBackward. */
+  get grads(): ReadonlyMap<string, Float32Array> {
+    return this.trainer?.grads ?? new Map();
+  }
+
+  /** The params were written: rebuild what is derived from them (folded batchnorms, packed weights). */
+  paramsChanged(): void {
+    if (this.trainer) this.inferenceStale = true;
+    else this.inference.paramsChanged();
+  }
+
+  /** Inference on `batch` samples per input (NHWC, batch first), in chunks of maxBatch.
+   * Writes the outputs into `into` when given (no allocation), else into fresh arrays. */
+  forward(
+    inputs: readonly Float32Array[],
+    batch: number,
+    into?: readonly Float32Array[],
+  ): Float32Array[] {
+    const { program, inSizes, outSizes } = this;
     if (!Number.isInteger(batch) || batch < 1)
       throw new Error(
         `forward: batch must be a positive integer, got ${batch}`,
       );
-    const { program } = this;
-    const inputShape = program.nodes[program.inputs[0]].shape;
-    if (x.length !== batch * this.inputSize) {
+    program.inputs.forEach((id, k) => {
+      if (inputs[k].length !== batch * inSizes[k]) {
+        throw new Error(
+          `forward: the input ${JSON.stringify(program.nodes[id].name)} has ${inputs[k].length} floats, expected ` +
+            `${batch * inSizes[k]} = batch ${batch} × [${program.nodes[id].shape.join(", ")}] (NHWC, batch first)`,
+        );
+      }
+    });
+    into?.forEach((out, k) => {
+      if (out.length !== batch * outSizes[k])
+        throw new Error(
+          `forward: the output array has ${out.length} floats, expected ${batch * outSizes[k]} = batch ${batch} × ` +
+            `[${program.nodes[program.outputs[k]].shape.join(", ")}]`,
+        );
+    });
+    if (this.trainer && this.inferenceStale) {
+      this.inference.setParams(this.trainer.params);
+      this.inferenceStale = false;
+    }
+    if (batch <= this.maxBatch && !into)
+      return this.inference.forward(inputs, batch).map((out) => out.slice());
+    const results =
+      into ?? outSizes.map((size) => new Float32Array(batch * size));
+    for (let start = 0; start < batch; start += this.maxBatch) {
+      const count = Math.min(this.maxBatch, batch - start);
+      const chunk = inputs.map((x, k) =>
+        x.subarray(start * inSizes[k], (start + count) * inSizes[k]),
+      );
+      this.inference
+        .forward(chunk, count)
+        .forEach((out, k) => results[k].set(out, start * outSizes[k]));
+    }
+    return [...results];
+  }
+
+  /** A training forward of one batch (at most maxBatch); returns the loss node's output. */
+  trainForward(x: Float32Array, batch: number): Float32Array {
+    const trainer = this.trainerOrThrow();
+    if (!Number.isInteger(batch) || batch < 1 || batch > this.maxBatch) {
       throw new Error(
-        `forward: the input has ${x.length} floats, expected ${batch * this.inputSize} = batch ${batch} × ` +
-          `[${inputShape.join(", ")}] (NHWC, batch first)`,
+        `trainStep: batch must be an integer in 1..${this.maxBatch}, got ${batch}; ` +
+          "recompile with a larger --max-batch to train on larger batches",
       );
     }
-    this.reserve(batch);
-    this.activations[program.inputs[0]].set(x);
-    this.calls.forEach((call, i) => {
-      call.batch = batch;
-      call.training = training;
-      if (program.nodes[i].attrs.op !== "input") this.kernels[i].forward(call);
-    });
-    return this.activations[program.outputs[0]].slice(
-      0,
-      batch * this.outputSize,
-    );
+    return trainer.forward([x], batch)[0];
   }
 
-  /** What the loss consumes after a forward of `batch` samples: the loss node's output. */
-  lossInput(batch: number): Float32Array {
-    const node = this.program.nodes[this.lossNode ?? this.program.outputs[0]];
-    return this.activations[node.id].subarray(0, batch * sizeOf(node.shape));
+  /** Sets the param gradients from the loss gradient of the last trainForward. */
+  trainBackward(lossGrad: Float32Array): void {
+    const trainer = this.trainerOrThrow();
+    trainer.zeroGrads();
+    trainer.backward([lossGrad]);
+    this.inferenceStale = true;
   }
 
-  /** Accumulates param gradients from the gradient of the loss node's output after a training forward. */
-  backward(lossGrad: Float32Array): void {
-    const { nodes } = this.program;
-    if (this.lossNode === null)
-      throw new Error("backward: this model was compiled for inference");
-    for (const grad of this.activationGrads) grad.fill(0);
-    this.activationGrads[this.lossNode].set(lossGrad);
-    for (let i = this.lossNode; i >= 0; i--) {
-      if (this.needsGrad[i] && nodes[i].attrs.op !== "input")
-        this.kernels[i].backward(this.calls[i]);
-    }
+  private trainerOrThrow(): Executor {
+    if (!this.trainer)
+      throw new Error(
+        "this module was compiled for inference; compile with --train",
+      );
+    return this.trainer;
   }
 }
 
@@ -282,11 +241,25 @@ export function readSafetensorsInto(
   }
 }
 
+/** Copies `floats` (every tensor of `shapes`, in its order, back to back) into the params. */
+export function setParamsFromFlat(
+  floats: Float32Array,
+  params: ReadonlyMap<string, Float32Array>,
+  shapes: Readonly<Record<string, readonly number[]>>,
+): void {
+  let offset = 0;
+  for (const key of Object.keys(shapes)) {
+    const target = params.get(key)!;
+    target.set(floats.subarray(offset, offset + target.length));
+    offset += target.length;
+  }
+}
+
 const BASE64 =
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /** Decodes base64 (no padding needed) without atob/Buffer, so it runs everywhere. */
-export function decodeBase64Floats(text: string): Float32Array {
+export function decodeBase64(text: string): Uint8Array {
   const lookup = new Uint8Array(128);
   for (let i = 0; i < BASE64.length; i++) lookup[BASE64.charCodeAt(i)] = i;
   const clean = text.replace(/=+$/, "");
@@ -302,5 +275,10 @@ export function decodeBase64Floats(text: string): Float32Array {
     if (out < bytes.length) bytes[out++] = (n >> 8) & 255;
     if (out < bytes.length) bytes[out++] = n & 255;
   }
-  return floatsOf(bytes);
+  return bytes;
+}
+
+/** Decodes base64 little-endian float32s. */
+export function decodeBase64Floats(text: string): Float32Array {
+  return floatsOf(decodeBase64(text));
 }
