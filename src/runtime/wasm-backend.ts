@@ -11,7 +11,6 @@ import { createExecutor } from "./executor.ts";
 import type { Gemm } from "./gemm.ts";
 import { jsGemm } from "./gemm.ts";
 import type { Kernel } from "./kernel.ts";
-import { depthwiseKernel } from "./kernels/depthwise.ts";
 import type { Program } from "./ops.ts";
 import { planMemory } from "./plan.ts";
 import type { ConvGeometry as JsConvGeometry } from "./kernels/conv-geometry.ts";
@@ -20,6 +19,7 @@ import type { ConvGeometry, WasmKernelOptions, WasmKernels } from "./wasm/kernel
 import { createWasmKernels } from "./wasm/kernels.ts";
 import { wasmLayerKernels } from "./wasm-layer-kernels.ts";
 import { wasmConv, wasmConvSizing } from "./wasm-conv.ts";
+import { wasmDepthwise, wasmDepthwiseSizing } from "./wasm-depthwise.ts";
 
 /** Default workspace: 4 MiB of packed B panels. */
 const DEFAULT_WORKSPACE_BYTES = 1 << 22;
@@ -130,7 +130,7 @@ export function createWasmArena(
 ) {
   const workspaceBytes = (options.workspaceBytes ?? DEFAULT_WORKSPACE_BYTES) + packedWeightBytes(program, options.training);
   // The backend's kernels plan their own sizes (the training conv keeps its patches).
-  const sizing: Backend = { workspaceBytes, sharedMemory: shared, kernels: { conv: wasmConvSizing }, bind: () => jsGemm };
+  const sizing: Backend = { workspaceBytes, sharedMemory: shared, kernels: { conv: wasmConvSizing, depthwise: wasmDepthwiseSizing }, bind: () => jsGemm };
   const { memory } = createArena(planMemory(program, { ...options, backend: sizing }).totalBytes, shared);
   return { memory, workspaceBytes };
 }
@@ -152,42 +152,6 @@ export async function createWasmExecutor(
   const kernels = await createWasmKernels(memory, options.wasm);
   const executor = createExecutor(program, { ...options, backend: wasmBackend(kernels, workspaceBytes), memory });
   return { executor, accelerated: true, dispose: () => kernels.dispose() };
-}
-
-/** Depthwise with the SIMD forward for multiplier 1 (backward and other multipliers: JavaScript). */
-function wasmDepthwise(kernels: WasmKernels): Kernel<"depthwise"> {
-  return {
-    ...depthwiseKernel,
-    forward(call) {
-      const { attrs, batch, inShapes, inputs, output, params, activation } = call;
-      const [image, weights, bias] = [inputs[0], params[0], params[1]];
-      const arrays = bias ? [image, weights, bias, output] : [image, weights, output];
-      if (attrs.multiplier !== 1 || arrays.some((x) => x.buffer !== kernels.memory.buffer)) {
-        depthwiseKernel.forward(call);
-        return;
-      }
-      const [height, width, channels] = inShapes[0];
-      kernels.depthwise(
-        {
-          batch,
-          height,
-          width,
-          channels,
-          kernel: attrs.kernel,
-          stride: attrs.stride,
-          pad: attrs.pad,
-          dilation: attrs.dilation,
-        },
-        {
-          image: image.byteOffset,
-          weights: weights.byteOffset,
-          bias: bias?.byteOffset,
-          activation: activation ?? undefined,
-          out: output.byteOffset,
-        },
-      );
-    },
-  };
 }
 
 /** The SIMD col2im takes whole pixels (no groups), a vector of channels at a time: with fewer

@@ -5,6 +5,7 @@
 import type { AttrsFor, ForwardCall, Kernel, KernelTable } from "./kernel.ts";
 import { sizeOf } from "./kernel.ts";
 import { activationKernels } from "./kernels/activation.ts";
+import { globalAvgpoolKernel, globalMaxpoolKernel } from "./kernels/global-pool.ts";
 import { avgpoolKernel, maxpoolKernel } from "./kernels/pool.ts";
 import type { ElementwiseActivation, PoolGeometry, WasmKernels } from "./wasm/kernels.ts";
 
@@ -32,24 +33,37 @@ function activation<K extends ElementwiseActivation>(kernels: WasmKernels, kind:
   };
 }
 
-function pool<K extends "maxpool" | "avgpool">(kernels: WasmKernels, reference: Kernel<K>): Kernel<K> {
-  const geometry = (call: ForwardCall<K>): PoolGeometry => {
-    const [height, width, channels] = call.inShapes[0];
-    const attrs = call.attrs as AttrsFor<"maxpool" | "avgpool">;
-    return {
-      batch: call.batch,
-      height,
-      width,
-      channels,
-      kernel: attrs.kernel,
-      stride: attrs.stride,
-      pad: attrs.pad,
-      out: [call.outShape[0], call.outShape[1]],
-      kind: attrs.op === "maxpool" ? "max" : "avg",
-      includePad: attrs.includePad,
-    };
+type PoolOp = "maxpool" | "avgpool" | "globalmaxpool" | "globalavgpool";
+
+/** The pool's window. A global pool is one window over all positions (any rank), seen as a
+ * pixels×1 image; its output, [1, 1, C] or [C], is the same floats either way. */
+function poolGeometry(call: ForwardCall<PoolOp>): PoolGeometry {
+  const shape = call.inShapes[0];
+  if (call.attrs.op === "globalmaxpool" || call.attrs.op === "globalavgpool") {
+    const channels = shape[shape.length - 1]!;
+    const pixels = sizeOf(shape) / channels;
+    const kind = call.attrs.op === "globalmaxpool" ? "max" : "avg";
+    return { batch: call.batch, height: pixels, width: 1, channels, kernel: [pixels, 1], stride: [1, 1], pad: [0, 0, 0, 0], out: [1, 1], kind };
+  }
+  const [height, width, channels] = shape;
+  const attrs = call.attrs as AttrsFor<"maxpool" | "avgpool">;
+  return {
+    batch: call.batch,
+    height,
+    width,
+    channels,
+    kernel: attrs.kernel,
+    stride: attrs.stride,
+    pad: attrs.pad,
+    out: [call.outShape[0], call.outShape[1]],
+    kind: attrs.op === "maxpool" ? "max" : "avg",
+    includePad: attrs.includePad,
   };
-  const max = reference === (maxpoolKernel as unknown);
+}
+
+function pool<K extends PoolOp>(kernels: WasmKernels, reference: Kernel<K>): Kernel<K> {
+  const geometry = (call: ForwardCall<K>) => poolGeometry(call as ForwardCall<PoolOp>);
+  const max = reference === (maxpoolKernel as unknown) || reference === (globalMaxpoolKernel as unknown);
   return {
     ...reference,
     // Max backward takes each window's max from the forward's output instead of finding it again.
@@ -84,5 +98,7 @@ export function wasmLayerKernels(kernels: WasmKernels): Partial<KernelTable> {
     tanh: activation(kernels, "tanh"),
     maxpool: pool(kernels, maxpoolKernel),
     avgpool: pool(kernels, avgpoolKernel),
+    globalmaxpool: pool(kernels, globalMaxpoolKernel),
+    globalavgpool: pool(kernels, globalAvgpoolKernel),
   };
 }

@@ -2,7 +2,7 @@
 // JavaScript reference's results: a training step of LeNet-5-style networks in both variants
 // (tanh + average pooling, relu + max pooling) and of nets covering the other activations,
 // implicit and patch-matrix convs (strides, dilation, asymmetric pads, more than 16 filters),
-// input gradients, a conv whose patches are too large to keep, eval-mode forwards; and it is
+// global pools, input gradients, a conv whose patches are too large to keep, eval-mode forwards; and it is
 // deterministic.
 import { describe, expect, it } from "vitest";
 import type { Executor } from "../../src/runtime/executor.ts";
@@ -101,6 +101,18 @@ function largeConvNet(): Program {
   return b.build([t]);
 }
 
+/** Global pools, keepdims or not, average then max (ties: the first maximum takes the gradient). */
+function globalPoolNet(): Program {
+  const b = new ProgramBuilder();
+  const x = b.input("x", [5, 6, 20]);
+  const relu = b.op({ op: "relu" }, x, [5, 6, 20]);
+  const avg = b.op({ op: "globalavgpool", keepdims: true }, relu, [1, 1, 20]);
+  const flat = b.op({ op: "flatten" }, avg, [20]);
+  const max = b.op({ op: "globalmaxpool", keepdims: false }, relu, [20]);
+  const sum = b.op({ op: "add" }, [flat, max], [20]);
+  return b.build([b.op({ op: "dense", units: 3, bias: true }, sum, [3])]);
+}
+
 interface StepResult {
   output: Float32Array;
   grads: Map<string, Float32Array>;
@@ -156,6 +168,10 @@ describe("WebAssembly training paths", () => {
 
   it("implicit convs: strides, vertical dilation, asymmetric pads, input gradients", async () => {
     await compare(implicitNet(), 5, true);
+  });
+
+  it("global average and max pools, with and without keepdims, ReLU ties at zero included", async () => {
+    await compare(globalPoolNet(), 4, true);
   });
 
   it("a conv whose patches are too large to keep rebuilds them in backward", async () => {
