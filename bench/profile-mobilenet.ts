@@ -2,17 +2,14 @@
 // goes on the WebAssembly backend (224×224, batch 1, the weights of bench/cases/mobilenet.ts):
 // each node's median time, its share and GFLOPS, then totals per op. The executor is built as
 // createWasmExecutor builds it, with every kernel wrapped in a timer.
-import { createArena } from "../src/runtime/arena.ts";
-import type { Backend } from "../src/runtime/backend.ts";
 import { createExecutor } from "../src/runtime/executor.ts";
-import { jsGemm } from "../src/runtime/gemm.ts";
 import { initializeParams, referenceKernels } from "../src/runtime/index.ts";
 import type { Kernel, KernelTable } from "../src/runtime/kernel.ts";
 import type { OpName, Program } from "../src/runtime/ops.ts";
-import { planMemory } from "../src/runtime/plan.ts";
-import { wasmBackend } from "../src/runtime/wasm-backend.ts";
+import { createWasmArena, wasmBackend } from "../src/runtime/wasm-backend.ts";
 import { createWasmKernels } from "../src/runtime/wasm/kernels.ts";
 import { loadExample, sineInput } from "./models.ts";
+import { nodeOfCall } from "./node-of-call.ts";
 
 const threads = process.argv[2] === "2" ? 2 : 1;
 const RUNS = 60;
@@ -20,16 +17,7 @@ const graph = loadExample("mobilenet_v1.net");
 const program: Program = { nodes: graph.nodes, inputs: graph.inputs, outputs: graph.outputs };
 
 const samples = new Map<number, number[]>();
-const callNode = new Map<unknown, number>();
-let nextNode = 0;
-// Calls are built once per node and forward visits nodes in order: number them on first sight.
-const nodeOf = (call: { attrs: { op: string } }) => {
-  if (!callNode.has(call)) {
-    while (program.nodes[nextNode]!.attrs.op !== call.attrs.op) nextNode++;
-    callNode.set(call, nextNode++);
-  }
-  return callNode.get(call)!;
-};
+const nodeOf = nodeOfCall(program);
 function timed<K extends OpName>(kernel: Kernel<K>): Kernel<K> {
   return {
     ...kernel,
@@ -45,9 +33,7 @@ function timed<K extends OpName>(kernel: Kernel<K>): Kernel<K> {
 }
 
 const options = { maxBatch: 1, training: false } as const;
-const workspaceBytes = (1 << 22) + (32 << 20);
-const sizing: Backend = { workspaceBytes, sharedMemory: threads === 2, bind: () => jsGemm };
-const { memory } = createArena(planMemory(program, { ...options, backend: sizing }).totalBytes, threads === 2);
+const { memory, workspaceBytes } = createWasmArena(program, options, threads === 2);
 const kernels = await createWasmKernels(memory!, { threads });
 const backend = wasmBackend(kernels, workspaceBytes);
 const table = { ...referenceKernels, ...backend.kernels } as KernelTable;

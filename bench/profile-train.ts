@@ -10,6 +10,7 @@ import { createOptimizer } from "../src/runtime/train/optimizers.ts";
 import { createWasmArena, wasmBackend } from "../src/runtime/wasm-backend.ts";
 import { createWasmKernels } from "../src/runtime/wasm/kernels.ts";
 import { loadExample, sineInput } from "./models.ts";
+import { nodeOfCall } from "./node-of-call.ts";
 
 const BATCH = 64;
 const STEPS = 110;
@@ -24,17 +25,8 @@ const record = (key: string, ms: number) => {
   if (!samples.has(key)) samples.set(key, []);
   samples.get(key)!.push(ms);
 };
-// Calls are built once per node and forward visits nodes in program order: name them on first sight.
-const nameOf = new Map<unknown, string>();
-let nextNode = 0;
-const nodeName = (call: unknown, op: string) => {
-  if (!nameOf.has(call)) {
-    while (program.nodes[nextNode]!.attrs.op !== op) nextNode++;
-    const node = program.nodes[nextNode++]!;
-    nameOf.set(call, `${node.name} (${op})`);
-  }
-  return nameOf.get(call)!;
-};
+const nodeOf = nodeOfCall(program);
+const nodeName = (call: { attrs: { op: string } }, op: string) => `${program.nodes[nodeOf(call)]!.name} (${op})`;
 
 function timed<K extends OpName>(kernel: Kernel<K>): Kernel<K> {
   return {

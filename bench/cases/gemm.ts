@@ -39,7 +39,7 @@ function netcWasm(label: string, options: WasmKernelOptions, baseline: boolean):
       kernels.packB({ k: n, n, b: heap.put(b), dst: packed });
       const c = heap.alloc(n * n);
       const timing = await measure(() => kernels.gemm({ m: n, n, k: n, a: aAt, bPacked: packed, c }), timingOptions(ctx));
-      const tile = options.tile ?? (kernels.fma ? { rows: 3, vectors: 3 } : { rows: 4, vectors: 2 });
+      const tile = options.tile ?? (kernels.fma ? { rows: 2, vectors: 4 } : { rows: 4, vectors: 2 });
       const note = `${tile.rows}×${4 * tile.vectors} tile`;
       return {
         measurement: { implementation: `netc-wasm (${label}, ${kernels.threads} thread${kernels.threads > 1 ? "s" : ""})`, threads: kernels.threads, baseline, timing, note },

@@ -4,6 +4,7 @@
 import type { Pad4 } from "../../src/runtime/ops.ts";
 import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
 import { convOutputSize, createWasmKernels, type ConvGeometry } from "../../src/runtime/wasm/kernels.ts";
+import { depthwiseScratchFloats } from "../../src/runtime/wasm/depthwise-kernel.ts";
 import { randomArray } from "../../test/wasm/reference.ts";
 import { measure, type BenchCase, type Measurement } from "../harness.ts";
 
@@ -28,7 +29,10 @@ export const layersCase: BenchCase = {
     const dw = geometry(112, 32, 3, 1, [1, 1, 1, 1]);
     const [oh, ow] = convOutputSize(dw);
     const image = heap.put(randomArray(112 * 112 * 32, 1));
-    const dwArgs = { image, weights: heap.put(randomArray(9 * 32, 2)), bias: heap.put(randomArray(32, 3)), activation: "relu6" as const, out: heap.alloc(oh * ow * 32) };
+    // Scratch for the packed path (one thread's share), as the executor plans it.
+    const scratchFloats = Math.max(depthwiseScratchFloats(32, 112, 1), depthwiseScratchFloats(512, 14, 1), depthwiseScratchFloats(256, 14, 2));
+    const scratch = heap.alloc(scratchFloats);
+    const dwArgs = { image, weights: heap.put(randomArray(9 * 32, 2)), bias: heap.put(randomArray(32, 3)), activation: "relu6" as const, out: heap.alloc(oh * ow * 32), scratch, scratchFloats };
     add("depthwise 3×3 112²×32 +bias+relu6", await timing(() => kernels.depthwise(dw, dwArgs)), 2 * oh * ow * 32 * 9);
     // Wide inputs (the per-pixel interior path) and stride 2.
     for (const [size, channels, stride] of [[14, 512, 1], [28, 256, 2]] as const) {
@@ -40,6 +44,8 @@ export const layersCase: BenchCase = {
         bias: heap.put(randomArray(channels, 10)),
         activation: "relu6" as const,
         out: heap.alloc(h * w * channels),
+        scratch,
+        scratchFloats,
       };
       add(`depthwise 3×3/${stride} ${size}²×${channels} +bias+relu6`, await timing(() => kernels.depthwise(g, args)), 2 * h * w * channels * 9);
     }

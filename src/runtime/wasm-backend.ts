@@ -17,6 +17,7 @@ import type { ConvGeometry as JsConvGeometry } from "./kernels/conv-geometry.ts"
 import { col2imAdd, im2col } from "./kernels/conv-geometry.ts";
 import type { ConvGeometry, WasmKernelOptions, WasmKernels } from "./wasm/kernels.ts";
 import { createWasmKernels } from "./wasm/kernels.ts";
+import { packStrassenB, strassenGemm, strassenPackedFloats, strassenPays } from "./wasm/strassen.ts";
 import { wasmLayerKernels } from "./wasm-layer-kernels.ts";
 import { wasmConv, wasmConvSizing } from "./wasm-conv.ts";
 import { wasmDepthwise, wasmDepthwiseSizing } from "./wasm-depthwise.ts";
@@ -37,7 +38,9 @@ function packedWeightBytes(program: Program, training: boolean): number {
     for (const spec of node.params) {
       if (spec.shape.length < 2) continue;
       const size = spec.shape.reduce((a, d) => a * d, 1);
-      floats += size + (size / spec.shape[spec.shape.length - 1]) * MAX_PANEL_WIDTH + 4;
+      const rows = size / spec.shape[spec.shape.length - 1]!;
+      // Packed as is, or as Strassen's seven quarter sums (7/4 of it, a panel of padding each).
+      floats += Math.max(size + rows * MAX_PANEL_WIDTH, (7 / 4) * size + 7 * (rows / 2) * MAX_PANEL_WIDTH) + 4;
     }
   }
   return Math.min(4 * floats, MAX_PACKED_CACHE_BYTES);
@@ -46,8 +49,8 @@ function packedWeightBytes(program: Program, training: boolean): number {
 /** Beyond this (VGG-sized models), the remaining weights are packed per call as in training. */
 const MAX_PACKED_CACHE_BYTES = 256 << 20;
 
-/** The widest packed panel any tile uses (3×12 with FMA). */
-const MAX_PANEL_WIDTH = 12;
+/** The widest packed panel the default tiles use (2×16 with FMA). */
+const MAX_PANEL_WIDTH = 16;
 
 /**
  * Packed copies of weight matrices, keyed by where and how B was read, in a slice of the
@@ -70,15 +73,27 @@ class PackedWeights {
 
   /** Where B is packed (packing it now if it is new), or -1 when it cannot be cached. */
   lookup(kernels: WasmKernels, b: number, k: number, n: number, ldb: number, transposed: boolean): number {
-    const end = b + 4 * (transposed ? (n - 1) * ldb + k : (k - 1) * ldb + n);
+    return this.find(b, k, n, ldb, `${transposed}`, 4 * kernels.packedBFloats(k, n), (dst) =>
+      kernels.packB({ k, n, b, ldb, transposed, dst }),
+    );
+  }
+
+  /** As lookup, for B packed as Strassen's seven quarter sums (summed in `temp`). */
+  lookupStrassen(kernels: WasmKernels, b: number, k: number, n: number, ldb: number, temp: number): number {
+    return this.find(b, k, n, ldb, "strassen", 4 * strassenPackedFloats(kernels, k, n), (dst) =>
+      packStrassenB(kernels, { k, n, b, ldb, dst, temp }),
+    );
+  }
+
+  private find(b: number, k: number, n: number, ldb: number, form: string, size: number, pack: (dst: number) => void): number {
+    const end = b + 4 * (form === "true" ? (n - 1) * ldb + k : (k - 1) * ldb + n);
     if (end > this.constantBytes) return -1;
-    const key = `${b},${k},${n},${ldb},${transposed}`;
+    const key = `${b},${k},${n},${ldb},${form}`;
     const found = this.at.get(key);
     if (found !== undefined) return found;
-    const size = 4 * kernels.packedBFloats(k, n);
     if (this.used + size > this.bytes) return -1;
     const dst = this.base + this.used;
-    kernels.packB({ k, n, b, ldb, transposed, dst });
+    pack(dst);
     this.used += Math.ceil(size / 16) * 16;
     this.at.set(key, dst);
     return dst;
@@ -204,6 +219,30 @@ function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: numb
         return;
       }
       const at = (array: Float32Array, offset: number) => array.byteOffset + 4 * offset;
+      const biasAt = bias ? at(bias, epilogue?.biasOffset ?? 0) : undefined;
+      // Constant weights, many rows, one thread: Strassen, its sums in the staging workspace
+      // (free here). On two threads its block additions and seven hand-overs cost more than the
+      // multiply-adds it saves (196×512×512: 3% slower).
+      if (kernels.threads === 1 && !transA && !transB && !accumulate && strassenPays(m, k, n) && (k / 2) * (n / 2) <= workspaceFloats) {
+        const quarters = cache.lookupStrassen(kernels, at(b, bOff), k, n, ldb, workspace);
+        if (quarters >= 0) {
+          strassenGemm(kernels, {
+            m,
+            n,
+            k,
+            a: at(a, aOff),
+            lda,
+            packed: quarters,
+            c: at(c, cOff),
+            ldc,
+            bias: biasAt,
+            activation: epilogue?.activation,
+            workspace,
+            workspaceFloats,
+          });
+          return;
+        }
+      }
       const packed = cache.lookup(kernels, at(b, bOff), k, n, ldb, transB);
       if (packed >= 0) {
         kernels.gemm({
@@ -217,7 +256,7 @@ function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: numb
           c: at(c, cOff),
           ldc,
           accumulate,
-          bias: bias ? at(bias, epilogue?.biasOffset ?? 0) : undefined,
+          bias: biasAt,
           activation: epilogue?.activation,
         });
         return;
@@ -246,7 +285,7 @@ function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: numb
           ldc,
           accumulate: accumulate || k0 > 0,
           // The epilogue belongs after the whole sum.
-          bias: last && bias ? at(bias, epilogue?.biasOffset ?? 0) : undefined,
+          bias: last ? biasAt : undefined,
           activation: last ? epilogue?.activation : undefined,
         });
       }

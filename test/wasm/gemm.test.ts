@@ -53,6 +53,7 @@ const CONFIGS = [
   { name: "plain SIMD 4×8", options: { fma: false, tile: { rows: 4, vectors: 2 } } },
   { name: "plain SIMD 2×16", options: { fma: false, tile: { rows: 2, vectors: 4 } } },
   { name: "FMA 3×12", options: { fma: true, tile: { rows: 3, vectors: 3 } } },
+  { name: "FMA 2×16 (the default)", options: { fma: true, tile: { rows: 2, vectors: 4 } } },
   { name: "FMA 4×8", options: { fma: true, tile: { rows: 4, vectors: 2 } } },
 ] as const;
 

@@ -22,10 +22,6 @@ export function packedBFloats(k: number, n: number, panelWidth: number): number 
   return Math.ceil(n / panelWidth) * k * panelWidth;
 }
 
-/** Cache lines of the next B panel a row tile touches at most: more stalls the tile on memory
- * (measured: 16 lines lose 3% on 49×1024×1024; 8 gain 2.5% on 196×512×512 with cold weights). */
-const MAX_TOUCH_LINES = 8;
-
 const TILE_PARAMS = [
   ["a", "i32"], ["b", "i32"], ["c", "i32"], ["k", "i32"], ["aRow", "i32"], ["aCol", "i32"],
   ["ldc", "i32"], ["nr", "i32"], ["bias", "i32"], ["flags", "i32"],
@@ -164,29 +160,10 @@ export function emitGemm(m: ModuleBuilder, shape: GemmShape): void {
     ["m", "i32"], ["n", "i32"], ["k", "i32"], ["a", "i32"], ["aRow", "i32"], ["aCol", "i32"],
     ["b", "i32"], ["c", "i32"], ["ldc", "i32"], ["bias", "i32"], ["flags", "i32"],
   ]);
-  for (const l of ["j", "i", "nr", "ap", "cp", "rest", "touch", "touchEnd", "touchLines", "line", "sink"]) code.local(l, "i32");
-  // Bytes of one packed panel; lines of the next panel to touch per row tile (see touchNext),
-  // enough to cover it, but at most MAX_TOUCH_LINES.
-  code.local("panelBytes", "i32");
-  code.get("k").i32Const(16 * shape.nv).i32Mul().set("panelBytes");
-  code.get("panelBytes").i32Const(63).i32Add().i32Const(6).i32ShrU();
-  code.get("m").i32Const(shape.mr - 1).i32Add().i32Const(shape.mr).i32DivS().i32DivS().i32Const(1).i32Add().set("touchLines");
-  code.get("touchLines").i32Const(MAX_TOUCH_LINES).get("touchLines").i32Const(MAX_TOUCH_LINES).i32LtS().select().set("touchLines");
+  for (const l of ["j", "i", "nr", "ap", "cp", "rest"]) code.local(l, "i32");
   const callTile = (tile: number) => {
     code.get("ap").get("b").get("cp").get("k").get("aRow").get("aCol").get("ldc").get("nr");
     code.get("bias").get("j").i32Const(4).i32Mul().i32Add().get("flags").call(tile);
-  };
-  // Each full row tile first reads a few cache lines of the next panel, so that the panel is
-  // in cache when its turn comes: a software prefetch (wasm has none), worth 2–8% when the
-  // weights come from memory, as they do once per layer in inference.
-  const touchNext = () => {
-    code.forRange("line", "touchLines", () => {
-      code.get("touch").get("touchEnd").i32LtU();
-      code.if(() => {
-        code.get("sink").get("touch").i32Load().i32Or().set("sink");
-        code.get("touch").i32Const(64).i32Add().set("touch");
-      });
-    });
   };
   // All row tiles of the panel at column j with tiles of `vectors` vectors.
   const rowTiles = (vectors: number) => {
@@ -197,7 +174,6 @@ export function emitGemm(m: ModuleBuilder, shape: GemmShape): void {
     code.block(() =>
       code.loop(() => {
         code.get("i").i32Const(shape.mr).i32Add().get("m").i32GtS().brIf(1);
-        touchNext();
         callTile(byRows[shape.mr - 1]!);
         code.get("ap").get("aRow").i32Const(shape.mr).i32Mul().i32Add().set("ap");
         code.get("cp").get("ldc").i32Const(shape.mr).i32Mul().i32Add().set("cp");
@@ -225,10 +201,6 @@ export function emitGemm(m: ModuleBuilder, shape: GemmShape): void {
       code.get("j").get("n").i32GeS().brIf(1);
       // nr = min(width, n - j)
       code.i32Const(width).get("n").get("j").i32Sub().tee("nr").get("nr").i32Const(width).i32GtS().select().set("nr");
-      // The next panel, if any: [touch, touchEnd).
-      code.get("b").get("panelBytes").i32Add().tee("touch").set("touchEnd");
-      code.get("j").i32Const(width).i32Add().get("n").i32LtS();
-      code.if(() => code.get("touch").get("panelBytes").i32Add().set("touchEnd"));
       byWidth(1);
       code.get("b").get("k").i32Const(16 * shape.nv).i32Mul().i32Add().set("b");
       code.get("j").i32Const(width).i32Add().set("j");

@@ -9,6 +9,7 @@ import { emitPools } from "./pool-kernel.ts";
 import { emitPatches } from "./patches-kernel.ts";
 import { emitNarrowGemm, emitNarrowTiles } from "./narrow-gemm-kernel.ts";
 import { emitImplicitConv } from "./implicit-conv-kernel.ts";
+import { emitBlockCombine } from "./block-kernel.ts";
 
 export interface KernelModuleConfig {
   /** Import the memory as shared (required when the caller's memory is shared). */
@@ -28,6 +29,7 @@ export function buildKernelModule(config: KernelModuleConfig): Uint8Array {
   const narrowTiles = emitNarrowTiles(m, config.gemm.fma);
   emitNarrowGemm(m, narrowTiles);
   emitImplicitConv(m, narrowTiles);
+  emitBlockCombine(m);
   return m.encode();
 }
 

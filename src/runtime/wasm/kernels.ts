@@ -19,7 +19,7 @@ export interface WasmKernelOptions {
   readonly fma?: boolean | "auto";
   /** Threads a GEMM may use, the caller's included: 1 (default) or 2. 2 needs a shared memory. */
   readonly threads?: 1 | 2;
-  /** GEMM register tile: rows × 4·vectors columns. Default 3×12 with FMA, 4×8 without. */
+  /** GEMM register tile: rows × 4·vectors columns. Default 2×16 with FMA, 4×8 without. */
   readonly tile?: { readonly rows: number; readonly vectors: number };
   /** Below this many multiply-adds (default 2¹⁸, measured by bench/thread-threshold.ts) a GEMM,
    * depthwise or im2col stays on one thread: handing work over costs a few µs while the helper
@@ -48,6 +48,23 @@ export interface GemmArgs {
   readonly activation?: FusedActivation;
 }
 
+/** z = act(x + alpha·y (+ bias)) over a rows×cols block; leading dimensions in floats (default
+ * cols), z may be x. */
+export interface BlockCombineArgs {
+  readonly rows: number;
+  readonly cols: number;
+  readonly x: number;
+  readonly ldx?: number;
+  readonly y: number;
+  readonly ldy?: number;
+  readonly alpha: number;
+  readonly z: number;
+  readonly ldz?: number;
+  /** Byte offset of cols floats added to every row. */
+  readonly bias?: number;
+  readonly activation?: FusedActivation;
+}
+
 export interface PackBArgs {
   readonly k: number;
   readonly n: number;
@@ -60,8 +77,8 @@ export interface PackBArgs {
   readonly dst: number;
 }
 
-/** An NHWC convolution window over a [batch, height, width, channels] image. */
-export interface ConvGeometry {
+/** A sliding window over a [batch, height, width, channels] NHWC image. */
+export interface ImageWindow {
   readonly batch: number;
   readonly height: number;
   readonly width: number;
@@ -70,6 +87,10 @@ export interface ConvGeometry {
   readonly stride: readonly [number, number];
   /** [top, bottom, left, right] */
   readonly pad: Pad4;
+}
+
+/** An NHWC convolution window. */
+export interface ConvGeometry extends ImageWindow {
   readonly dilation: readonly [number, number];
 }
 
@@ -80,16 +101,8 @@ export interface NarrowGemmArgs extends Omit<GemmArgs, "bPacked"> {
   readonly ldb?: number;
 }
 
-/** A pooling window over a [batch, height, width, channels] NHWC image. */
-export interface PoolGeometry {
-  readonly batch: number;
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
-  readonly kernel: readonly [number, number];
-  readonly stride: readonly [number, number];
-  /** [top, bottom, left, right] */
-  readonly pad: Pad4;
+/** A pooling window. */
+export interface PoolGeometry extends ImageWindow {
   /** The output's [height, width]. */
   readonly out: readonly [number, number];
   /** "avg" divides by the window's pixels inside the image, or by kh·kw with `includePad`. */
@@ -108,14 +121,26 @@ export interface WasmKernels {
   packedBFloats(k: number, n: number): number;
   packB(args: PackBArgs): void;
   gemm(args: GemmArgs): void;
+  blockCombine(args: BlockCombineArgs): void;
   /** Writes rows (b, oy, ox) of kh·kw·C floats in (ky, kx, c) order at `cols`. */
   im2col(g: ConvGeometry, image: number, cols: number): void;
   /** Adds each column row back into `image` (the adjoint of im2col; zero `image` first). */
   col2im(g: ConvGeometry, cols: number, image: number): void;
-  /** Depthwise conv, multiplier 1: weights [kh, kw, C], bias C floats; writes [batch, oh, ow, C]. */
+  /** Depthwise conv, multiplier 1: weights [kh, kw, C], bias C floats; writes [batch, oh, ow, C].
+   * `scratch` (byte offset of `scratchFloats` floats, at least `threads` ×
+   * depthwiseScratchFloats(C, ow, sw) of ./depthwise-kernel.ts) enables its packed path (3×3,
+   * no dilation, stride across 1, or 2 from 128 channels). */
   depthwise(
     g: ConvGeometry,
-    args: { readonly image: number; readonly weights: number; readonly bias?: number; readonly activation?: FusedActivation; readonly out: number },
+    args: {
+      readonly image: number;
+      readonly weights: number;
+      readonly bias?: number;
+      readonly activation?: FusedActivation;
+      readonly out: number;
+      readonly scratch?: number;
+      readonly scratchFloats?: number;
+    },
   ): void;
   /** y = f(x) over n floats (y may be x). */
   activation(kind: ElementwiseActivation, args: { readonly x: number; readonly y: number; readonly n: number }): void;
@@ -165,7 +190,7 @@ function geometryArgs(g: ConvGeometry): number[] {
   return [g.batch, g.height, g.width, g.channels, ...g.kernel, ...g.stride, g.pad[0], g.pad[2], ...g.dilation, oh, ow];
 }
 
-const HELPER_EXPORTS = ["gemm", "depthwise", "patches"];
+const HELPER_EXPORTS = ["gemm", "depthwise", "patches", "block_combine"];
 
 /** Geometry arguments (as `geometryArgs`) for output rows [r0, r1) of one image: the window
  * shifted down r0 rows (a negative top pad) and r1 − r0 output rows. */
@@ -182,6 +207,9 @@ function batchSliceArgs(g: ConvGeometry, count: number): number[] {
 }
 
 /** Runs the caller's share, then waits for the helper's, even when the caller's share traps. */
+/** Below this many floats a block combine stays on one thread. */
+const PARALLEL_MIN_COMBINE_FLOATS = 1 << 14;
+
 function runThenJoin(helper: Helper, ownShare: () => void): void {
   try {
     ownShare();
@@ -222,6 +250,7 @@ interface KernelExports {
   conv_filter_grad(...args: number[]): void;
   pad_image(...args: number[]): void;
   column_sums(...args: number[]): void;
+  block_combine(...args: number[]): void;
   /** `<activation>(x, y, n)` and `<activation>_grad(y, dy, dx, n)`. */
   [elementwise: string]: (...args: number[]) => void;
 }
@@ -253,7 +282,9 @@ export function moduleConfig(memory: WasmMemory, fma: boolean, tile = defaultTil
 }
 
 function defaultTile(fma: boolean): { rows: number; vectors: number } {
-  return fma ? { rows: 3, vectors: 3 } : { rows: 4, vectors: 2 };
+  // 2×16 and 3×12 tie at 1024³ (52 GFLOPS); 2×16 wins on MobileNet, whose channel counts its
+  // 16-wide panels divide (Strassen's halves included).
+  return fma ? { rows: 2, vectors: 4 } : { rows: 4, vectors: 2 };
 }
 
 /**
@@ -345,6 +376,19 @@ export function instantiateWasmKernels(
       exports.pack_b(k, n, b, transposed ? 4 : stride, transposed ? stride : 4, dst);
     },
     gemm,
+    blockCombine({ rows, cols, x, ldx = cols, y, ldy = cols, alpha, z, ldz = cols, bias, activation }) {
+      const flags = epilogueFlags({ bias: bias !== undefined, activation });
+      const part = (r0: number, count: number) =>
+        [count, cols, x + 4 * r0 * ldx, 4 * ldx, y + 4 * r0 * ldy, 4 * ldy, alpha, z + 4 * r0 * ldz, 4 * ldz, bias ?? 0, flags];
+      // Memory-bound: two threads pay from a few thousand vectors.
+      if (!helper || rows < 2 || rows * cols < PARALLEL_MIN_COMBINE_FLOATS) {
+        exports.block_combine(...part(0, rows));
+        return;
+      }
+      const r0 = rows >> 1;
+      helper.start("block_combine", part(0, r0));
+      runThenJoin(helper, () => exports.block_combine(...part(r0, rows - r0)));
+    },
     im2col(g, image, cols) {
       const [oh, ow] = convOutputSize(g);
       const rowFloats = ow * g.kernel[0] * g.kernel[1] * g.channels;
@@ -352,11 +396,15 @@ export function instantiateWasmKernels(
       splitOutput("patches", g, g.batch * oh * rowFloats, rowFloats, (geometry, di, dc) => [image + di, ...geometry, cols + dc]);
     },
     col2im: (g, cols, image) => exports.col2im(image, ...geometryArgs(g), cols),
-    depthwise(g, { image, weights, bias, activation, out }) {
+    depthwise(g, { image, weights, bias, activation, out, scratch = -1, scratchFloats = 0 }) {
       const flags = epilogueFlags({ bias: bias !== undefined, activation });
       const [oh, ow] = convOutputSize(g);
       const work = g.batch * oh * ow * g.channels * g.kernel[0] * g.kernel[1];
-      splitOutput("depthwise", g, work, ow * g.channels, (geometry, di, dout) => [image + di, ...geometry, weights, bias ?? 0, flags, out + dout]);
+      // The helper's share (outShift 0) takes the first half of the scratch, the caller's the second.
+      const second = scratch < 0 ? -1 : scratch + 16 * Math.floor(scratchFloats / 8);
+      splitOutput("depthwise", g, work, ow * g.channels, (geometry, di, dout) => [
+        image + di, ...geometry, weights, bias ?? 0, flags, out + dout, di === 0 && dout === 0 ? scratch : second,
+      ]);
     },
     activation: (kind, { x, y, n }) => exports[kind]!(x, y, n),
     activationGrad: (kind, { y, dy, dx, n }) => exports[`${kind}_grad`]!(y, dy, dx, n),
