@@ -42,14 +42,34 @@ const SWEEP_MAX_CHANNELS = 256;
 /** Channel lanes per block: 4 vectors, 1 vector, or a scalar tail. */
 type Block = { readonly vectors: number } | "scalar";
 
-function emitChannelBlock(code: Code, block: Block, fma: boolean): void {
+/** The registers and accesses of one channel block. */
+interface BlockLanes {
+  readonly count: number;
+  /** acc(v) += (the value at `pixel`)·(the value at `tap`), vector v of the block. */
+  madd(v: number): void;
+}
+
+/**
+ * The loop over channel blocks of `block`'s width from local `x` on, for one output pixel:
+ * accumulators from the bias (or zero), `taps` adds the window's products, then the
+ * activation and the store at `outPixel`.
+ */
+function emitChannelBlocks(code: Code, block: Block, fma: boolean, taps: (lanes: BlockLanes) => void): void {
   const scalar = block === "scalar";
   const count = scalar ? 1 : block.vectors;
   const bytes = scalar ? 4 : 16 * count;
   const acc = (v: number) => (scalar ? "accS" : `acc${v}`);
   const load = (offset: number) => (scalar ? code.f32Load(offset) : code.v128Load(offset));
-  const accs = Array.from({ length: count }, (_, v) => acc(v));
-
+  const madd = (v: number) => {
+    code.get("pixel");
+    load(16 * v);
+    code.get("tap");
+    load(16 * v);
+    if (scalar) code.f32Mul().get(acc(v)).f32Add();
+    else if (fma) code.get(acc(v)).f32x4RelaxedMadd();
+    else code.f32x4Mul().get(acc(v)).f32x4Add();
+    code.set(acc(v));
+  };
   code.block(() =>
     code.loop(() => {
       code.get("x").i32Const(bytes).i32Add().get("cBytes").i32GtS().brIf(1);
@@ -65,43 +85,8 @@ function emitChannelBlock(code: Code, block: Block, fma: boolean): void {
           code.set(acc(v));
         }
       });
-      code.i32Const(0).set("ky");
-      code.block(() =>
-        code.loop(() => {
-          code.get("ky").get("kh").i32GeS().brIf(1);
-          code.get("iy0").get("ky").get("dh").i32Mul().i32Add().tee("iy").get("h").i32LtU();
-          code.if(() => {
-            code.i32Const(0).set("kx");
-            code.block(() =>
-              code.loop(() => {
-                code.get("kx").get("kw").i32GeS().brIf(1);
-                code.get("ix0").get("kx").get("dw").i32Mul().i32Add().tee("ix").get("w").i32LtU();
-                code.if(() => {
-                  code.get("b").get("h").i32Mul().get("iy").i32Add().get("w").i32Mul().get("ix").i32Add();
-                  code.get("cBytes").i32Mul().get("image").i32Add().get("x").i32Add().set("pixel");
-                  code.get("ky").get("kw").i32Mul().get("kx").i32Add();
-                  code.get("cBytes").i32Mul().get("weights").i32Add().get("x").i32Add().set("tap");
-                  for (let v = 0; v < count; v++) {
-                    if (scalar) {
-                      code.get("pixel").f32Load().get("tap").f32Load().f32Mul().get(acc(v)).f32Add();
-                    } else if (fma) {
-                      code.get("pixel").v128Load(16 * v).get("tap").v128Load(16 * v).get(acc(v)).f32x4RelaxedMadd();
-                    } else {
-                      code.get("pixel").v128Load(16 * v).get("tap").v128Load(16 * v).f32x4Mul().get(acc(v)).f32x4Add();
-                    }
-                    code.set(acc(v));
-                  }
-                });
-                code.get("kx").i32Const(1).i32Add().set("kx");
-                code.br(0);
-              }),
-            );
-          });
-          code.get("ky").i32Const(1).i32Add().set("ky");
-          code.br(0);
-        }),
-      );
-      emitActivation(code, "act", accs, scalar ? "f32" : "v128");
+      taps({ count, madd });
+      emitActivation(code, "act", Array.from({ length: count }, (_, v) => acc(v)), scalar ? "f32" : "v128");
       for (let v = 0; v < count; v++) {
         code.get("outPixel").get("x").i32Add().get(acc(v));
         if (scalar) code.f32Store();
@@ -113,62 +98,57 @@ function emitChannelBlock(code: Code, block: Block, fma: boolean): void {
   );
 }
 
+/** One channel block of any pixel: every tap is checked against the image borders. */
+function emitChannelBlock(code: Code, block: Block, fma: boolean): void {
+  emitChannelBlocks(code, block, fma, ({ count, madd }) => {
+    code.i32Const(0).set("ky");
+    code.block(() =>
+      code.loop(() => {
+        code.get("ky").get("kh").i32GeS().brIf(1);
+        code.get("iy0").get("ky").get("dh").i32Mul().i32Add().tee("iy").get("h").i32LtU();
+        code.if(() => {
+          code.i32Const(0).set("kx");
+          code.block(() =>
+            code.loop(() => {
+              code.get("kx").get("kw").i32GeS().brIf(1);
+              code.get("ix0").get("kx").get("dw").i32Mul().i32Add().tee("ix").get("w").i32LtU();
+              code.if(() => {
+                code.get("b").get("h").i32Mul().get("iy").i32Add().get("w").i32Mul().get("ix").i32Add();
+                code.get("cBytes").i32Mul().get("image").i32Add().get("x").i32Add().set("pixel");
+                code.get("ky").get("kw").i32Mul().get("kx").i32Add();
+                code.get("cBytes").i32Mul().get("weights").i32Add().get("x").i32Add().set("tap");
+                for (let v = 0; v < count; v++) madd(v);
+              });
+              code.get("kx").i32Const(1).i32Add().set("kx");
+              code.br(0);
+            }),
+          );
+        });
+        code.get("ky").i32Const(1).i32Add().set("ky");
+        code.br(0);
+      }),
+    );
+  });
+}
+
 /**
  * One channel block of an interior pixel (every tap inside the image): the taps are walked by
  * pointer steps from the window's corner (local `corner`), without bounds checks.
  */
 function emitInteriorChannelBlock(code: Code, block: Block, fma: boolean): void {
-  const scalar = block === "scalar";
-  const count = scalar ? 1 : block.vectors;
-  const bytes = scalar ? 4 : 16 * count;
-  const acc = (v: number) => (scalar ? "accS" : `acc${v}`);
-  const load = (offset: number) => (scalar ? code.f32Load(offset) : code.v128Load(offset));
-
-  code.block(() =>
-    code.loop(() => {
-      code.get("x").i32Const(bytes).i32Add().get("cBytes").i32GtS().brIf(1);
-      for (let v = 0; v < count; v++) {
-        code.f32Const(0);
-        if (!scalar) code.f32x4Splat();
-        code.set(acc(v));
-      }
-      ifFlag(code, "flags", FLAG_BIAS, () => {
-        for (let v = 0; v < count; v++) {
-          code.get("bias").get("x").i32Add();
-          load(16 * v);
-          code.set(acc(v));
-        }
+  emitChannelBlocks(code, block, fma, ({ count, madd }) => {
+    code.get("corner").get("x").i32Add().set("p0");
+    code.get("weights").get("x").i32Add().set("tap");
+    code.forRange("ky", "kh", () => {
+      code.get("p0").set("pixel");
+      code.forRange("kx", "kw", () => {
+        for (let v = 0; v < count; v++) madd(v);
+        code.get("pixel").get("tapStep").i32Add().set("pixel");
+        code.get("tap").get("cBytes").i32Add().set("tap");
       });
-      code.get("corner").get("x").i32Add().set("p0");
-      code.get("weights").get("x").i32Add().set("tap");
-      code.forRange("ky", "kh", () => {
-        code.get("p0").set("pixel");
-        code.forRange("kx", "kw", () => {
-          for (let v = 0; v < count; v++) {
-            code.get("pixel");
-            load(16 * v);
-            code.get("tap");
-            load(16 * v);
-            if (scalar) code.f32Mul().get(acc(v)).f32Add();
-            else if (fma) code.get(acc(v)).f32x4RelaxedMadd();
-            else code.f32x4Mul().get(acc(v)).f32x4Add();
-            code.set(acc(v));
-          }
-          code.get("pixel").get("tapStep").i32Add().set("pixel");
-          code.get("tap").get("cBytes").i32Add().set("tap");
-        });
-        code.get("p0").get("rowStep").i32Add().set("p0");
-      });
-      emitActivation(code, "act", Array.from({ length: count }, (_, v) => acc(v)), scalar ? "f32" : "v128");
-      for (let v = 0; v < count; v++) {
-        code.get("outPixel").get("x").i32Add().get(acc(v));
-        if (scalar) code.f32Store();
-        else code.v128Store(16 * v);
-      }
-      code.get("x").i32Const(bytes).i32Add().set("x");
-      code.br(0);
-    }),
-  );
+      code.get("p0").get("rowStep").i32Add().set("p0");
+    });
+  });
 }
 
 /** Interior pixels ox ∈ [oxLo, oxHi) of row (b, oy), any window, one pixel at a time. */
