@@ -2,7 +2,7 @@
 import { ModuleBuilder } from "./emitter.ts";
 import { wasm, type WasmModule } from "./webassembly-api.ts";
 import { emitGemm, emitPackB, type GemmShape } from "./gemm-kernel.ts";
-import { emitIm2col } from "./im2col-kernel.ts";
+import { emitCol2im } from "./col2im-kernel.ts";
 import { emitDepthwise } from "./depthwise-kernel.ts";
 import { emitElementwise } from "./elementwise-kernel.ts";
 import { emitPools } from "./pool-kernel.ts";
@@ -21,7 +21,7 @@ export function buildKernelModule(config: KernelModuleConfig): Uint8Array {
   const m = new ModuleBuilder({ shared: config.sharedMemory });
   emitGemm(m, config.gemm);
   emitPackB(m, config.gemm.nv);
-  emitIm2col(m);
+  emitCol2im(m);
   emitDepthwise(m, config.gemm.fma);
   emitElementwise(m, config.gemm.fma);
   emitPools(m);

@@ -238,7 +238,6 @@ function poolMode(g: PoolGeometry): number {
 interface KernelExports {
   gemm(...args: number[]): void;
   pack_b(...args: number[]): void;
-  im2col(...args: number[]): void;
   col2im(...args: number[]): void;
   depthwise(...args: number[]): void;
   pool(...args: number[]): void;

@@ -1,4 +1,4 @@
-// im2col / col2im (the same row layout as im2col-kernel.ts: row (b, oy, ox) holds the window
+// im2col / col2im (the same row layout as col2im-kernel.ts: row (b, oy, ox) holds the window
 // in (ky, kx, c) order) moving whole kernel rows at once: where a window's row lies inside the
 // image (dilation 1 across), its kw·C floats are contiguous in both the image and the patch
 // row, so one run of vectors moves them. Few channels gain most: a 5×5 window over a
