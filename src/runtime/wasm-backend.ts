@@ -220,10 +220,8 @@ function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: numb
       }
       const at = (array: Float32Array, offset: number) => array.byteOffset + 4 * offset;
       const biasAt = bias ? at(bias, epilogue?.biasOffset ?? 0) : undefined;
-      // Constant weights, many rows, one thread: Strassen, its sums in the staging workspace
-      // (free here). On two threads its block additions and seven hand-overs cost more than the
-      // multiply-adds it saves (196×512×512: 3% slower).
-      if (kernels.threads === 1 && !transA && !transB && !accumulate && strassenPays(m, k, n) && (k / 2) * (n / 2) <= workspaceFloats) {
+      // Constant weights, many rows: Strassen, its sums in the staging workspace (free here).
+      if (!transA && !transB && !accumulate && strassenPays(m, k, n, kernels.threads) && (k / 2) * (n / 2) <= workspaceFloats) {
         const quarters = cache.lookupStrassen(kernels, at(b, bOff), k, n, ldb, workspace);
         if (quarters >= 0) {
           strassenGemm(kernels, {

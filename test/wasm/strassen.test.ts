@@ -89,10 +89,13 @@ function strassenError(kernels: WasmKernels, memory: GrowableWasmMemory, t: Case
 }
 
 describe("Strassen GEMM", () => {
-  it("decides by shape: even k and n of at least 256, at least 160 rows, odd rows only when many", () => {
+  it("decides by shape: even k and n of at least 256, at least 96 rows per thread, odd rows only when many", () => {
     expect(strassenPays(196, 512, 512)).toBe(true);
     expect(strassenPays(196, 256, 256)).toBe(true);
-    expect(strassenPays(128, 512, 512)).toBe(false);
+    expect(strassenPays(98, 512, 512)).toBe(true);
+    expect(strassenPays(94, 512, 512)).toBe(false);
+    expect(strassenPays(196, 512, 512, 2)).toBe(true);
+    expect(strassenPays(190, 512, 512, 2)).toBe(false);
     expect(strassenPays(196, 128, 512)).toBe(false);
     expect(strassenPays(196, 512, 510)).toBe(true);
     expect(strassenPays(196, 512, 511)).toBe(false);
@@ -109,6 +112,7 @@ describe("Strassen GEMM", () => {
         { m: 200, k: 300, n: 270, lda: 310, ldc: 280, bias: true, activation: "relu" }, // halves no multiple of 16, strides
         { m: 513, k: 256, n: 256, activation: "relu" }, // odd: seven products and a last row
         { m: 37, k: 256, n: 256, bias: true }, // few rows: the ordinary product from quarters
+        { m: 198, k: 512, n: 256, bias: true, activation: "relu6" }, // on two threads: blocks of 98 and 100 rows
         { m: 200, k: 256, n: 256, bias: true, accumulate: true, activation: "relu6" }, // accumulate: ordinary
         { m: 400, k: 256, n: 256, bias: true, workspaceFloats: 170 * 256 }, // chunks of 170 rows, then 60 ordinary
         { m: 5, k: 4, n: 6, bias: true, activation: "relu" }, // tiny, below a vector

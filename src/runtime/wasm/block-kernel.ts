@@ -65,9 +65,9 @@ function emitRows(code: Code, variant: Variant): void {
 }
 
 /** Exports `block_combine(rows, cols, x, ldx, y, ldy, alpha, z, ldz, bias, flags)`: strides in
- * bytes; flags carry FLAG_BIAS (bias: cols floats) and the activation. */
-export function emitBlockCombine(m: ModuleBuilder): void {
-  const { code } = m.func("block_combine", [
+ * bytes; flags carry FLAG_BIAS (bias: cols floats) and the activation. Returns its index. */
+export function emitBlockCombine(m: ModuleBuilder): number {
+  const { index, code } = m.func("block_combine", [
     ["rows", "i32"], ["cols", "i32"], ["x", "i32"], ["ldx", "i32"], ["y", "i32"], ["ldy", "i32"],
     ["alpha", "f32"], ["z", "i32"], ["ldz", "i32"], ["bias", "i32"], ["flags", "i32"],
   ]);
@@ -85,5 +85,5 @@ export function emitBlockCombine(m: ModuleBuilder): void {
     code.get("act").i32Const(variant.act).i32Eq().i32And();
     code.if(() => emitRows(code, variant), () => dispatch(i + 1));
   };
-  dispatch(0);
+  dispatch(0);  return index;
 }

@@ -24,14 +24,17 @@ export function packedBFloats(k: number, n: number, panelWidth: number): number 
 
 const TILE_PARAMS = [
   ["a", "i32"], ["b", "i32"], ["c", "i32"], ["k", "i32"], ["aRow", "i32"], ["aCol", "i32"],
-  ["ldc", "i32"], ["nr", "i32"], ["bias", "i32"], ["flags", "i32"],
+  ["ldc", "i32"], ["nr", "i32"], ["bias", "i32"], ["flags", "i32"], ["count", "i32"],
 ] as const;
 
 /**
- * One register tile of `rows` rows and `nv` vectors: C[rows, nr] at `c` from A rows at `a` (row
- * i, column k at a + i·aRow + k·aCol bytes) and one packed B panel at `b` whose rows are
- * `panelVectors` vectors apart. nr < 4·nv only on the last panel; a last panel narrower than
- * the panels gets a tile of fewer vectors, so it computes no padding columns.
+ * `count` (≥ 1) register tiles of `rows` rows and `nv` vectors down one packed B panel: tile t
+ * is C[rows, nr] at c + t·rows·ldc from A rows at a + t·rows·aRow (row i, column k at
+ * a + i·aRow + k·aCol bytes), times the panel at `b`, whose rows are `panelVectors` vectors
+ * apart. One call per panel rather than per tile: the call costs as much as a few k steps,
+ * which matters for short k (a 32-deep pointwise conv). nr < 4·nv only on the last panel; a
+ * last panel narrower than the panels gets a tile of fewer vectors, so it computes no padding
+ * columns.
  */
 function emitTile(m: ModuleBuilder, rows: number, { nv, fma }: GemmShape, panelVectors: number): number {
   const { index, code } = m.func(`gemm_tile${rows}x${nv}`, TILE_PARAMS, [], false);
@@ -44,34 +47,40 @@ function emitTile(m: ModuleBuilder, rows: number, { nv, fma }: GemmShape, panelV
   code.local("kk", "i32");
   code.local("act", "i32");
   code.local("row", "i32");
+  code.local("bp", "i32");
   code.local("t", "v128");
 
-  for (let r = 0; r < rows; r++) {
-    code.get("a");
-    if (r > 0) code.get("aRow").i32Const(r).i32Mul().i32Add();
-    code.set(`a${r}`);
-  }
-  // The k loop: accumulators start at zero (wasm zero-initialises locals).
-  code.get("k").set("kk");
-  code.get("kk");
-  code.if(() => {
-    code.loop(() => {
-      for (let v = 0; v < nv; v++) code.get("b").v128Load(16 * v).set(`b${v}`);
-      for (let r = 0; r < rows; r++) {
-        code.get(`a${r}`).v128Load32Splat().set("splat");
-        for (let v = 0; v < nv; v++) {
-          if (fma) code.get("splat").get(`b${v}`).get(acc(r, v)).f32x4RelaxedMadd();
-          else code.get(acc(r, v)).get("splat").get(`b${v}`).f32x4Mul().f32x4Add();
-          code.set(acc(r, v));
+  code.loop(() => {
+    for (let r = 0; r < rows; r++) {
+      code.get("a");
+      if (r > 0) code.get("aRow").i32Const(r).i32Mul().i32Add();
+      code.set(`a${r}`);
+    }
+    for (let r = 0; r < rows; r++) for (let v = 0; v < nv; v++) code.f32Const(0).f32x4Splat().set(acc(r, v));
+    code.get("b").set("bp");
+    code.get("k").set("kk");
+    code.get("kk");
+    code.if(() => {
+      code.loop(() => {
+        for (let v = 0; v < nv; v++) code.get("bp").v128Load(16 * v).set(`b${v}`);
+        for (let r = 0; r < rows; r++) {
+          code.get(`a${r}`).v128Load32Splat().set("splat");
+          for (let v = 0; v < nv; v++) {
+            if (fma) code.get("splat").get(`b${v}`).get(acc(r, v)).f32x4RelaxedMadd();
+            else code.get(acc(r, v)).get("splat").get(`b${v}`).f32x4Mul().f32x4Add();
+            code.set(acc(r, v));
+          }
         }
-      }
-      for (let r = 0; r < rows; r++) code.get(`a${r}`).get("aCol").i32Add().set(`a${r}`);
-      code.get("b").i32Const(16 * panelVectors).i32Add().set("b");
-      code.get("kk").i32Const(1).i32Sub().tee("kk").brIf(0);
+        for (let r = 0; r < rows; r++) code.get(`a${r}`).get("aCol").i32Add().set(`a${r}`);
+        code.get("bp").i32Const(16 * panelVectors).i32Add().set("bp");
+        code.get("kk").i32Const(1).i32Sub().tee("kk").brIf(0);
+      });
     });
+    emitTileEpilogue(code, rows, nv, width);
+    code.get("a").get("aRow").i32Const(rows).i32Mul().i32Add().set("a");
+    code.get("c").get("ldc").i32Const(rows).i32Mul().i32Add().set("c");
+    code.get("count").i32Const(1).i32Sub().tee("count").brIf(0);
   });
-
-  emitTileEpilogue(code, rows, nv, width);
   return index;
 }
 
@@ -112,7 +121,11 @@ function emitTileEpilogue(code: Code, rows: number, nv: number, width: number): 
   };
 
   ifFlag(code, "flags", FLAG_BIAS, () => {
-    for (let v = 0; v < nv; v++) code.local(`bias${v}`, "v128");
+    // Zeroed here: the epilogue runs once per tile of a call, and addRow adds into them.
+    for (let v = 0; v < nv; v++) {
+      code.local(`bias${v}`, "v128");
+      code.f32Const(0).f32x4Splat().set(`bias${v}`);
+    }
     addRow(() => code.get("bias"), (v) => `bias${v}`);
     for (let r = 0; r < rows; r++)
       for (let v = 0; v < nv; v++) code.get(acc(r, v)).get(`bias${v}`).f32x4Add().set(acc(r, v));
@@ -148,43 +161,41 @@ function emitTileEpilogue(code: Code, rows: number, nv: number, width: number): 
 /**
  * Exports `gemm(m, n, k, a, aRow, aCol, b, c, ldc, bias, flags)`: strides in bytes, `b` packed
  * by `pack_b`, `bias` (when FLAG_BIAS) n floats. Panels are the outer loop so one B panel
- * (K·width floats) stays in cache while A streams past it.
+ * (K·width floats) stays in cache while A streams past it. Returns the function's index.
  */
-export function emitGemm(m: ModuleBuilder, shape: GemmShape): void {
+export function emitGemm(m: ModuleBuilder, shape: GemmShape): number {
   // tiles[v - 1][rows - 1]: the tile of `rows` rows and v vectors.
   const tiles = Array.from({ length: shape.nv }, (_, v) =>
     Array.from({ length: shape.mr }, (_, r) => emitTile(m, r + 1, { ...shape, nv: v + 1 }, shape.nv)),
   );
   const width = 4 * shape.nv;
-  const { code } = m.func("gemm", [
+  const { index, code } = m.func("gemm", [
     ["m", "i32"], ["n", "i32"], ["k", "i32"], ["a", "i32"], ["aRow", "i32"], ["aCol", "i32"],
     ["b", "i32"], ["c", "i32"], ["ldc", "i32"], ["bias", "i32"], ["flags", "i32"],
   ]);
   for (const l of ["j", "i", "nr", "ap", "cp", "rest"]) code.local(l, "i32");
-  const callTile = (tile: number) => {
+  const callTiles = (tile: number, count: () => void) => {
     code.get("ap").get("b").get("cp").get("k").get("aRow").get("aCol").get("ldc").get("nr");
-    code.get("bias").get("j").i32Const(4).i32Mul().i32Add().get("flags").call(tile);
+    code.get("bias").get("j").i32Const(4).i32Mul().i32Add().get("flags");
+    count();
+    code.call(tile);
   };
-  // All row tiles of the panel at column j with tiles of `vectors` vectors.
+  // All row tiles of the panel at column j with tiles of `vectors` vectors: the full ones in
+  // one call, then the rest of the rows.
   const rowTiles = (vectors: number) => {
     const byRows = tiles[vectors - 1]!;
-    code.i32Const(0).set("i");
     code.get("a").set("ap");
     code.get("c").get("j").i32Const(4).i32Mul().i32Add().set("cp");
-    code.block(() =>
-      code.loop(() => {
-        code.get("i").i32Const(shape.mr).i32Add().get("m").i32GtS().brIf(1);
-        callTile(byRows[shape.mr - 1]!);
-        code.get("ap").get("aRow").i32Const(shape.mr).i32Mul().i32Add().set("ap");
-        code.get("cp").get("ldc").i32Const(shape.mr).i32Mul().i32Add().set("cp");
-        code.get("i").i32Const(shape.mr).i32Add().set("i");
-        code.br(0);
-      }),
-    );
-    code.get("m").get("i").i32Sub().set("rest");
+    code.get("m").i32Const(shape.mr).i32DivS().tee("i");
+    code.if(() => {
+      callTiles(byRows[shape.mr - 1]!, () => code.get("i"));
+      code.get("ap").get("aRow").get("i").i32Mul().i32Const(shape.mr).i32Mul().i32Add().set("ap");
+      code.get("cp").get("ldc").get("i").i32Mul().i32Const(shape.mr).i32Mul().i32Add().set("cp");
+    });
+    code.get("m").get("i").i32Const(shape.mr).i32Mul().i32Sub().set("rest");
     for (let rows = 1; rows < shape.mr; rows++) {
       code.get("rest").i32Const(rows).i32Eq();
-      code.if(() => callTile(byRows[rows - 1]!));
+      code.if(() => callTiles(byRows[rows - 1]!, () => code.i32Const(1)));
     }
   };
   // Panels needing v < nv vectors (the last one's nr ≤ 4·v): a narrower tile.
@@ -207,6 +218,7 @@ export function emitGemm(m: ModuleBuilder, shape: GemmShape): void {
       code.br(0);
     }),
   );
+  return index;
 }
 
 /**

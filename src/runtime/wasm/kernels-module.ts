@@ -10,6 +10,7 @@ import { emitPatches } from "./patches-kernel.ts";
 import { emitNarrowGemm, emitNarrowTiles } from "./narrow-gemm-kernel.ts";
 import { emitImplicitConv } from "./implicit-conv-kernel.ts";
 import { emitBlockCombine } from "./block-kernel.ts";
+import { emitStrassen } from "./strassen-kernel.ts";
 
 export interface KernelModuleConfig {
   /** Import the memory as shared (required when the caller's memory is shared). */
@@ -19,7 +20,7 @@ export interface KernelModuleConfig {
 
 export function buildKernelModule(config: KernelModuleConfig): Uint8Array {
   const m = new ModuleBuilder({ shared: config.sharedMemory });
-  emitGemm(m, config.gemm);
+  const gemm = emitGemm(m, config.gemm);
   emitPackB(m, config.gemm.nv);
   emitCol2im(m);
   emitDepthwise(m, config.gemm.fma);
@@ -29,7 +30,7 @@ export function buildKernelModule(config: KernelModuleConfig): Uint8Array {
   const narrowTiles = emitNarrowTiles(m, config.gemm.fma);
   emitNarrowGemm(m, narrowTiles);
   emitImplicitConv(m, narrowTiles);
-  emitBlockCombine(m);
+  emitStrassen(m, gemm, emitBlockCombine(m), 4 * config.gemm.nv);
   return m.encode();
 }
 

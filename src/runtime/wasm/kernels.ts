@@ -101,6 +101,24 @@ export interface NarrowGemmArgs extends Omit<GemmArgs, "bPacked"> {
   readonly ldb?: number;
 }
 
+/** One block of Strassen's multiplication (./strassen-kernel.ts): C[rows, n] = act(A·B + bias)
+ * with rows, k and n even, from B's seven quarter combinations packed by packStrassenB
+ * (./strassen.ts). Leading dimensions in floats (default k, n). `workspace` holds
+ * (rows/2)·(k/2 + n/2) floats; with two threads each takes half of the rows and of it. */
+export interface StrassenBlockArgs {
+  readonly rows: number;
+  readonly n: number;
+  readonly k: number;
+  readonly a: number;
+  readonly lda?: number;
+  readonly packed: number;
+  readonly c: number;
+  readonly ldc?: number;
+  readonly bias?: number;
+  readonly activation?: FusedActivation;
+  readonly workspace: number;
+}
+
 /** A pooling window. */
 export interface PoolGeometry extends ImageWindow {
   /** The output's [height, width]. */
@@ -122,6 +140,7 @@ export interface WasmKernels {
   packB(args: PackBArgs): void;
   gemm(args: GemmArgs): void;
   blockCombine(args: BlockCombineArgs): void;
+  strassen(args: StrassenBlockArgs): void;
   /** Writes rows (b, oy, ox) of kh·kw·C floats in (ky, kx, c) order at `cols`. */
   im2col(g: ConvGeometry, image: number, cols: number): void;
   /** Adds each column row back into `image` (the adjoint of im2col; zero `image` first). */
@@ -190,7 +209,7 @@ function geometryArgs(g: ConvGeometry): number[] {
   return [g.batch, g.height, g.width, g.channels, ...g.kernel, ...g.stride, g.pad[0], g.pad[2], ...g.dilation, oh, ow];
 }
 
-const HELPER_EXPORTS = ["gemm", "depthwise", "patches", "block_combine"];
+const HELPER_EXPORTS = ["gemm", "depthwise", "patches", "block_combine", "strassen"];
 
 /** Geometry arguments (as `geometryArgs`) for output rows [r0, r1) of one image: the window
  * shifted down r0 rows (a negative top pad) and r1 − r0 output rows. */
@@ -250,6 +269,7 @@ interface KernelExports {
   pad_image(...args: number[]): void;
   column_sums(...args: number[]): void;
   block_combine(...args: number[]): void;
+  strassen(...args: number[]): void;
   /** `<activation>(x, y, n)` and `<activation>_grad(y, dy, dx, n)`. */
   [elementwise: string]: (...args: number[]) => void;
 }
@@ -387,6 +407,20 @@ export function instantiateWasmKernels(
       const r0 = rows >> 1;
       helper.start("block_combine", part(0, r0));
       runThenJoin(helper, () => exports.block_combine(...part(r0, rows - r0)));
+    },
+    strassen({ rows, n, k, a, lda = k, packed, c, ldc = n, bias, activation, workspace }) {
+      const flags = epilogueFlags({ bias: bias !== undefined, activation });
+      const part = (r0: number, count: number, ws: number) =>
+        [count, n, k, a + 4 * r0 * lda, 4 * lda, packed, c + 4 * r0 * ldc, 4 * ldc, bias ?? 0, flags, ws];
+      // Two threads: the helper takes the first half of the rows (an even count), each with
+      // its own share of the workspace.
+      const r0 = 2 * Math.floor(rows / 4);
+      if (!helper || r0 === 0) {
+        exports.strassen(...part(0, rows, workspace));
+        return;
+      }
+      helper.start("strassen", part(0, r0, workspace));
+      runThenJoin(helper, () => exports.strassen(...part(r0, rows - r0, workspace + 4 * (r0 / 2) * (k / 2 + n / 2))));
     },
     im2col(g, image, cols) {
       const [oh, ow] = convOutputSize(g);

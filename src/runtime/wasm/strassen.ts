@@ -1,9 +1,10 @@
 // One level of Strassen's algorithm for GEMMs whose B is a constant weight matrix (inference):
 // C = A·B from seven half-size products instead of eight, 12.5% fewer multiply-adds for a few
 // block additions. B's seven quarter combinations are packed once, with the weights, so each
-// call adds only A's quarters and combines the products (block-kernel.ts); bias and
+// call adds only A's quarters and combines the products (one `strassen` call into the kernel
+// module, strassen-kernel.ts; on two threads each takes half of the rows); bias and
 // activation land with each quarter's last contribution. MobileNetV1's 14×14×512 pointwise
-// convs gain ~8% this way. Rounding changes a little (sums of quarters), well within 1e-5
+// convs gain ~6% this way. Rounding changes a little (sums of quarters), well within 1e-5
 // relative for weights and activations of a network's usual scale.
 //
 // With A = [A11 A12; A21 A22] and B likewise (k and n even):
@@ -19,17 +20,19 @@
 // halves of A), which is A·B exactly since B21 = P4 + P2 and B12 = P3 + P5.
 import type { FusedActivation, WasmKernels } from "./kernels.ts";
 
-/** Row blocks shorter than this take the ordinary product: below it the block additions cost
- * more than the multiply-adds they save (measured: 128×512×512 breaks even, 196×512×512 gains
- * 5%, 784×512×512 7%). */
-const MIN_ROWS = 160;
+/** Rows per thread below which a block takes the ordinary product: there the block additions
+ * and the products' shorter tiles cost what the multiply-adds save (measured on one thread:
+ * 48×1024×1024 loses 1%, 98×512×512 gains 2%, 128×512×512 4%, 196×512×512 6%). */
+const MIN_ROWS = 96;
 
 /** An odd row, done alone, reads all of B: with fewer rows than this, not worth it. */
 const ODD_ROWS_MIN = 512;
 
-/** Whether an m×k by k×n product gains from Strassen (k, n even, halves ≥ 128). */
-export function strassenPays(m: number, k: number, n: number): boolean {
-  return k % 2 === 0 && n % 2 === 0 && k >= 256 && n >= 256 && m >= MIN_ROWS && (m % 2 === 0 || m >= ODD_ROWS_MIN);
+/** Whether an m×k by k×n product gains from Strassen (k, n even, halves ≥ 128) on `threads`
+ * threads, each taking a block of the rows. */
+export function strassenPays(m: number, k: number, n: number, threads: 1 | 2 = 1): boolean {
+  const enough = m >= threads * MIN_ROWS && (m % 2 === 0 || m >= ODD_ROWS_MIN);
+  return k % 2 === 0 && n % 2 === 0 && k >= 256 && n >= 256 && enough;
 }
 
 /** Floats of the seven packed quarter combinations of a k×n B. */
@@ -102,7 +105,7 @@ export function strassenGemm(kernels: WasmKernels, args: StrassenGemmArgs): void
     const left = m - r0;
     const rows = Math.min(left - (left % 2), strassenRows);
     const at = { a: args.a + 4 * r0 * lda, c: args.c + 4 * r0 * ldc };
-    if (!args.accumulate && rows >= MIN_ROWS) {
+    if (!args.accumulate && rows >= kernels.threads * MIN_ROWS) {
       strassenBlock(kernels, { ...args, ...at, rows, lda, ldc, h, w, p });
       r0 += rows;
     } else {
@@ -128,43 +131,10 @@ interface Block {
   readonly workspace: number;
 }
 
-/** Rows [0, rows) by Strassen's seven products (rows even). */
+/** Rows [0, rows) by Strassen's seven products (rows even), in the kernel module. */
 function strassenBlock(kernels: WasmKernels, blk: Block): void {
-  const { lda, ldc, h, w, p, workspace: s } = blk;
-  const q = blk.rows / 2;
-  const t = s + 4 * q * h;
-  const [a11, a12] = [blk.a, blk.a + 4 * h];
-  const [a21, a22] = [a11 + 4 * q * lda, a12 + 4 * q * lda];
-  const [c11, c12] = [blk.c, blk.c + 4 * w];
-  const [c21, c22] = [c11 + 4 * q * ldc, c12 + 4 * q * ldc];
-  const [biasLeft, biasRight] = blk.bias === undefined ? [undefined, undefined] : [blk.bias, blk.bias + 4 * w];
-  const { activation } = blk;
-  const sum = (x: number, sign: number, y: number) =>
-    kernels.blockCombine({ rows: q, cols: h, x, ldx: lda, y, ldy: lda, alpha: sign, z: s, ldz: h });
-  const product = (a: number, ldA: number, i: number, c: number, ldC: number, extra: { accumulate?: boolean; bias?: number; activation?: FusedActivation } = {}) =>
-    kernels.gemm({ m: q, n: w, k: h, a, aRowStride: ldA, bPacked: p(i), c, ldc: ldC, ...extra });
-  // c = c + sign·y (+ bias, activation when given).
-  const add = (c: number, sign: number, y: number, ldy: number, bias?: number, act?: FusedActivation) =>
-    kernels.blockCombine({ rows: q, cols: w, x: c, ldx: ldc, y, ldy, alpha: sign, z: c, ldz: ldc, bias, activation: act });
-
-  sum(a11, 1, a22);
-  product(s, h, 1, c11, ldc); // C11 = M1
-  sum(a21, 1, a22);
-  product(s, h, 2, c21, ldc); // C21 = M2
-  kernels.blockCombine({ rows: q, cols: w, x: c11, ldx: ldc, y: c21, ldy: ldc, alpha: -1, z: c22, ldz: ldc }); // C22 = M1 − M2
-  product(a11, lda, 3, c12, ldc); // C12 = M3
-  add(c22, 1, c12, ldc); // C22 = M1 − M2 + M3
-  product(a22, lda, 4, t, w); // T = M4
-  add(c11, 1, t, w); // C11 = M1 + M4
-  add(c21, 1, t, w, biasLeft, activation); // C21 = M2 + M4: done
-  sum(a11, 1, a12);
-  product(s, h, 5, t, w); // T = M5
-  add(c11, -1, t, w); // C11 = M1 + M4 − M5
-  add(c12, 1, t, w, biasRight, activation); // C12 = M3 + M5: done
-  sum(a21, -1, a11);
-  product(s, h, 6, c22, ldc, { accumulate: true, bias: biasRight, activation }); // C22 += M6: done
-  sum(a12, -1, a22);
-  product(s, h, 7, c11, ldc, { accumulate: true, bias: biasLeft, activation }); // C11 += M7: done
+  const { rows, lda, ldc, h, w, p, bias, activation, workspace } = blk;
+  kernels.strassen({ rows, n: 2 * w, k: 2 * h, a: blk.a, lda, packed: p(1), c: blk.c, ldc, bias, activation, workspace });
 }
 
 /** Rows [0, rows) as the ordinary product from the packed quarters (any rows). */
