@@ -22,9 +22,20 @@ export function packedBFloats(k: number, n: number, panelWidth: number): number 
   return Math.ceil(n / panelWidth) * k * panelWidth;
 }
 
+/**
+ * Cache lines of the next B panel a row tile touches (reads and drops) before its k loop: a
+ * software prefetch, as wasm has none. The weights come from L3 or memory once per inference,
+ * and a tile that streams its panel in line by line as it goes waits on every line; a few
+ * touched ahead per tile arrive in parallel while the tile computes. More per tile stall it
+ * (measured, MobileNetV1 on one thread: pointwise 20.17 ms without, 19.74 with 6, 19.89 with
+ * 16, whose 7×7 layers lose 4%).
+ */
+const MAX_TOUCH_LINES = 6;
+
 const TILE_PARAMS = [
   ["a", "i32"], ["b", "i32"], ["c", "i32"], ["k", "i32"], ["aRow", "i32"], ["aCol", "i32"],
   ["ldc", "i32"], ["nr", "i32"], ["bias", "i32"], ["flags", "i32"], ["count", "i32"],
+  ["touch", "i32"], ["touchEnd", "i32"], ["touchLines", "i32"],
 ] as const;
 
 /**
@@ -32,7 +43,9 @@ const TILE_PARAMS = [
  * is C[rows, nr] at c + t·rows·ldc from A rows at a + t·rows·aRow (row i, column k at
  * a + i·aRow + k·aCol bytes), times the panel at `b`, whose rows are `panelVectors` vectors
  * apart. One call per panel rather than per tile: the call costs as much as a few k steps,
- * which matters for short k (a 32-deep pointwise conv). nr < 4·nv only on the last panel; a
+ * which matters for short k (a 32-deep pointwise conv). Before its k loop each tile touches
+ * `touchLines` cache lines from `touch` on, below `touchEnd` (the next panel: see
+ * MAX_TOUCH_LINES), each tile the next ones. nr < 4·nv only on the last panel; a
  * last panel narrower than the panels gets a tile of fewer vectors, so it computes no padding
  * columns.
  */
@@ -50,7 +63,17 @@ function emitTile(m: ModuleBuilder, rows: number, { nv, fma }: GemmShape, panelV
   code.local("bp", "i32");
   code.local("t", "v128");
 
+  code.local("line", "i32");
+  code.local("sink", "i32");
   code.loop(() => {
+    // Touch this tile's lines of the next panel (see MAX_TOUCH_LINES), then compute.
+    code.forRange("line", "touchLines", () => {
+      code.get("touch").get("touchEnd").i32LtU();
+      code.if(() => {
+        code.get("sink").get("touch").i32Load().i32Or().set("sink");
+        code.get("touch").i32Const(64).i32Add().set("touch");
+      });
+    });
     for (let r = 0; r < rows; r++) {
       code.get("a");
       if (r > 0) code.get("aRow").i32Const(r).i32Mul().i32Add();
@@ -173,11 +196,13 @@ export function emitGemm(m: ModuleBuilder, shape: GemmShape): number {
     ["m", "i32"], ["n", "i32"], ["k", "i32"], ["a", "i32"], ["aRow", "i32"], ["aCol", "i32"],
     ["b", "i32"], ["c", "i32"], ["ldc", "i32"], ["bias", "i32"], ["flags", "i32"],
   ]);
-  for (const l of ["j", "i", "nr", "ap", "cp", "rest"]) code.local(l, "i32");
+  for (const l of ["j", "i", "nr", "ap", "cp", "rest", "touch", "touchEnd", "touchLines", "panelBytes"]) code.local(l, "i32");
+  code.get("k").i32Const(16 * shape.nv).i32Mul().set("panelBytes");
   const callTiles = (tile: number, count: () => void) => {
     code.get("ap").get("b").get("cp").get("k").get("aRow").get("aCol").get("ldc").get("nr");
     code.get("bias").get("j").i32Const(4).i32Mul().i32Add().get("flags");
     count();
+    code.get("touch").get("touchEnd").get("touchLines");
     code.call(tile);
   };
   // All row tiles of the panel at column j with tiles of `vectors` vectors: the full ones in
@@ -212,6 +237,16 @@ export function emitGemm(m: ModuleBuilder, shape: GemmShape): number {
       code.get("j").get("n").i32GeS().brIf(1);
       // nr = min(width, n - j)
       code.i32Const(width).get("n").get("j").i32Sub().tee("nr").get("nr").i32Const(width).i32GtS().select().set("nr");
+      // The next panel, if any, is [touch, touchEnd); each full row tile touches touchLines of
+      // its lines: enough to cover it, at most MAX_TOUCH_LINES.
+      code.get("b").get("panelBytes").i32Add().tee("touch").set("touchEnd");
+      code.i32Const(0).set("touchLines");
+      code.get("j").i32Const(width).i32Add().get("n").i32LtS();
+      code.if(() => {
+        code.get("touch").get("panelBytes").i32Add().set("touchEnd");
+        code.get("panelBytes").i32Const(6).i32ShrU().get("m").i32Const(shape.mr).i32DivS().i32Const(1).i32Add().i32DivS().i32Const(1).i32Add().set("touchLines");
+        code.get("touchLines").i32Const(MAX_TOUCH_LINES).get("touchLines").i32Const(MAX_TOUCH_LINES).i32LtS().select().set("touchLines");
+      });
       byWidth(1);
       code.get("b").get("k").i32Const(16 * shape.nv).i32Mul().i32Add().set("b");
       code.get("j").i32Const(width).i32Add().set("j");

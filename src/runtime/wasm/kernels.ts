@@ -226,6 +226,10 @@ function batchSliceArgs(g: ConvGeometry, count: number): number[] {
 }
 
 /** Runs the caller's share, then waits for the helper's, even when the caller's share traps. */
+/** What one depthwise multiply-add counts for against `parallelMinMacs` (GEMM's: ~53 vs ~25
+ * GFLOPS, and a row split also packs two halo rows twice). */
+const DEPTHWISE_MAC_WEIGHT = 4;
+
 /** Below this many floats a block combine stays on one thread. */
 const PARALLEL_MIN_COMBINE_FLOATS = 1 << 14;
 
@@ -432,7 +436,9 @@ export function instantiateWasmKernels(
     depthwise(g, { image, weights, bias, activation, out, scratch = -1, scratchFloats = 0 }) {
       const flags = epilogueFlags({ bias: bias !== undefined, activation });
       const [oh, ow] = convOutputSize(g);
-      const work = g.batch * oh * ow * g.channels * g.kernel[0] * g.kernel[1];
+      // A depthwise multiply-add takes ~4× a GEMM's time (loads per FMA): weigh it so against
+      // the GEMM-measured threshold.
+      const work = DEPTHWISE_MAC_WEIGHT * g.batch * oh * ow * g.channels * g.kernel[0] * g.kernel[1];
       // The helper's share (outShift 0) takes the first half of the scratch, the caller's the second.
       const second = scratch < 0 ? -1 : scratch + 16 * Math.floor(scratchFloats / 8);
       splitOutput("depthwise", g, work, ow * g.channels, (geometry, di, dout) => [
