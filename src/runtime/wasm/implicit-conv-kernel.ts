@@ -40,12 +40,13 @@ function emitForward(m: ModuleBuilder, tiles: NarrowTiles): void {
   code.local("jump", "i32");
   // After a window row's kw·C steps: on to the next window row (dh image rows down).
   code.get("dh").get("wp").i32Mul().get("cBytes").i32Mul().get("runFloats").i32Const(4).i32Mul().i32Sub().set("jump");
-  const tile = (rows: number, vectors: number) => {
+  const tile = (rows: number, vectors: number, count: () => void) => {
     code.get("base").get("i").get("pixelBytes").i32Mul().i32Add().get("pixelBytes").i32Const(4); // a, aRow, aCol
     code.get("w").get("j").i32Const(4).i32Mul().i32Add().get("nBytes"); // b, ldb
     code.get("runFloats").get("kh").get("jump"); // kc, outer, aJump
     code.get("out0").get("i").get("nBytes").i32Mul().i32Add().get("j").i32Const(4).i32Mul().i32Add().get("nBytes").get("nr");
     code.get("bias").get("j").i32Const(4).i32Mul().i32Add().get("flags");
+    count();
     code.call(tiles.get(`${rows}x${vectors}`)!);
   };
   forEachColumnBlock(code, "n", () =>
@@ -66,13 +67,14 @@ function emitFilterGrad(m: ModuleBuilder, tiles: NarrowTiles): void {
   code.local("jump", "i32");
   // After an output row's ow steps: on to the next output row's windows (sh image rows down).
   code.get("sh").get("wp").i32Mul().get("cBytes").i32Mul().get("ow").get("pixelBytes").i32Mul().i32Sub().set("jump");
-  const tile = (rows: number, vectors: number) => {
+  const tile = (rows: number, vectors: number, count: () => void) => {
     code.get("base").get("i").i32Const(4).i32Mul().i32Add().i32Const(4).get("pixelBytes"); // a, aRow, aCol
     code.get("out0").get("j").i32Const(4).i32Mul().i32Add().get("nBytes"); // b (this image's dY), ldb
     code.get("ow").get("oh").get("jump"); // kc, outer, aJump
     code.get("ky").get("runFloats").i32Mul().get("i").i32Add().get("nBytes").i32Mul().get("dw").i32Add();
     code.get("j").i32Const(4).i32Mul().i32Add().get("nBytes").get("nr");
     code.i32Const(0).i32Const(FLAG_ACCUMULATE);
+    count();
     code.call(tiles.get(`${rows}x${vectors}`)!);
   };
   forEachColumnBlock(code, "n", () =>

@@ -25,14 +25,17 @@ function tileRows(vectors: number): number {
 const TILE_PARAMS = [
   ["a", "i32"], ["aRow", "i32"], ["aCol", "i32"], ["b", "i32"], ["ldb", "i32"], ["kc", "i32"], ["outer", "i32"],
   ["aJump", "i32"], ["c", "i32"], ["ldc", "i32"], ["nr", "i32"], ["bias", "i32"], ["flags", "i32"],
+  ["count", "i32"],
 ] as const;
 
 /**
- * One tile: C[rows, nr] at `c` (row stride ldc) (+)= Σ over outer·kc steps of A times B, then
- * bias and activation per flags. The k steps run as `outer` runs of kc: A's row r is read at
- * a + r·aRow, advancing aCol per step and aJump more after each run (a conv's window rows);
- * B's row at b, advancing ldb per step. Lanes past nr (only in the last vector) are computed
- * from whatever B holds there but never stored. Strides in bytes; outer ≥ 1, kc ≥ 1.
+ * `count` (≥ 1) tiles down the rows, tile t being C[rows, nr] at c + t·rows·ldc (row stride
+ * ldc) (+)= Σ over outer·kc steps of A (from a + t·rows·aRow) times B, then bias and activation
+ * per flags: one call for many tiles, as the packed GEMM's (a call costs a few k steps). The
+ * k steps run as `outer` runs of kc: A's row r is read at a + r·aRow, advancing aCol per step
+ * and aJump more after each run (a conv's window rows); B's row at b, advancing ldb per step.
+ * Lanes past nr (only in the last vector) are computed from whatever B holds there but never
+ * stored. Strides in bytes; outer ≥ 1, kc ≥ 1.
  */
 function emitTile(m: ModuleBuilder, rows: number, vectors: number, fma: boolean): number {
   const { index, code } = m.func(`narrow_gemm_tile${rows}x${vectors}`, TILE_PARAMS, [], false);
@@ -41,32 +44,41 @@ function emitTile(m: ModuleBuilder, rows: number, vectors: number, fma: boolean)
   for (let r = 0; r < rows; r++) for (let v = 0; v < vectors; v++) code.local(acc(r, v), "v128");
   for (let v = 0; v < vectors; v++) code.local(`b${v}`, "v128");
   for (const l of ["splat", "value"]) code.local(l, "v128");
-  for (const l of ["row", "act", "full", "kk"]) code.local(l, "i32");
-  // Row r of the tile is read at a + offset_r: one pointer advances, the engine folds the
+  for (const l of ["row", "act", "full", "kk", "ap", "bp", "runs"]) code.local(l, "i32");
+  // Row r of the tile is read at ap + offset_r: one pointer advances, the engine folds the
   // offsets into the loads' addressing.
   for (let r = 1; r < rows; r++) code.get("aRow").i32Const(r).i32Mul().set(`offset${r}`);
   code.loop(() => {
-    code.get("kc").set("kk");
+    for (let r = 0; r < rows; r++) for (let v = 0; v < vectors; v++) code.f32Const(0).f32x4Splat().set(acc(r, v));
+    code.get("a").set("ap");
+    code.get("b").set("bp");
+    code.get("outer").set("runs");
     code.loop(() => {
-      for (let v = 0; v < vectors; v++) code.get("b").v128Load(16 * v).set(`b${v}`);
-      for (let r = 0; r < rows; r++) {
-        code.get("a");
-        if (r > 0) code.get(`offset${r}`).i32Add();
-        code.v128Load32Splat().set("splat");
-        for (let v = 0; v < vectors; v++) {
-          if (fma) code.get("splat").get(`b${v}`).get(acc(r, v)).f32x4RelaxedMadd();
-          else code.get(acc(r, v)).get("splat").get(`b${v}`).f32x4Mul().f32x4Add();
-          code.set(acc(r, v));
+      code.get("kc").set("kk");
+      code.loop(() => {
+        for (let v = 0; v < vectors; v++) code.get("bp").v128Load(16 * v).set(`b${v}`);
+        for (let r = 0; r < rows; r++) {
+          code.get("ap");
+          if (r > 0) code.get(`offset${r}`).i32Add();
+          code.v128Load32Splat().set("splat");
+          for (let v = 0; v < vectors; v++) {
+            if (fma) code.get("splat").get(`b${v}`).get(acc(r, v)).f32x4RelaxedMadd();
+            else code.get(acc(r, v)).get("splat").get(`b${v}`).f32x4Mul().f32x4Add();
+            code.set(acc(r, v));
+          }
         }
-      }
-      code.get("a").get("aCol").i32Add().set("a");
-      code.get("b").get("ldb").i32Add().set("b");
-      code.get("kk").i32Const(1).i32Sub().tee("kk").brIf(0);
+        code.get("ap").get("aCol").i32Add().set("ap");
+        code.get("bp").get("ldb").i32Add().set("bp");
+        code.get("kk").i32Const(1).i32Sub().tee("kk").brIf(0);
+      });
+      code.get("ap").get("aJump").i32Add().set("ap");
+      code.get("runs").i32Const(1).i32Sub().tee("runs").brIf(0);
     });
-    code.get("a").get("aJump").i32Add().set("a");
-    code.get("outer").i32Const(1).i32Sub().tee("outer").brIf(0);
+    emitTileEpilogue(code, rows, vectors, acc);
+    code.get("a").get("aRow").i32Const(rows).i32Mul().i32Add().set("a");
+    code.get("c").get("ldc").i32Const(rows).i32Mul().i32Add().set("c");
+    code.get("count").i32Const(1).i32Sub().tee("count").brIf(0);
   });
-  emitTileEpilogue(code, rows, vectors, acc);
   return index;
 }
 
@@ -172,13 +184,14 @@ export function emitNarrowGemm(m: ModuleBuilder, tiles: NarrowTiles): void {
     ["ldb", "i32"], ["c", "i32"], ["ldc", "i32"], ["bias", "i32"], ["flags", "i32"],
   ]);
   for (const l of ["k0", "kc", "j", "nr", "i", "rest", "chunkFlags"]) code.local(l, "i32");
-  const callTile = (rows: number, vectors: number) => {
+  const callTile = (rows: number, vectors: number, count: () => void) => {
     // A at row i, column k0; B at row k0, column j; C at (i, j); bias at j.
     code.get("a").get("i").get("aRow").i32Mul().i32Add().get("k0").get("aCol").i32Mul().i32Add().get("aRow").get("aCol");
     code.get("b").get("k0").get("ldb").i32Mul().i32Add().get("j").i32Const(4).i32Mul().i32Add().get("ldb").get("kc");
     code.i32Const(1).i32Const(0); // one run, no jump
     code.get("c").get("i").get("ldc").i32Mul().i32Add().get("j").i32Const(4).i32Mul().i32Add().get("ldc").get("nr");
     code.get("bias").get("j").i32Const(4).i32Mul().i32Add().get("chunkFlags");
+    count();
     code.call(tiles.get(`${rows}x${vectors}`)!);
   };
   code.block(() =>
@@ -223,29 +236,25 @@ export function forEachColumnBlock(code: Code, n: string, body: () => void): voi
 }
 
 /**
- * Covers `count` (a local) rows with tiles for the current block's width (local nr): full
- * tiles of tileRows(vectors) rows, then one smaller tile for the rest; local i is each tile's
- * first row, `tile(rows, vectors)` emits the call (locals i, rest).
+ * Covers `count` (a local) rows with tiles for the current block's width (local nr): the full
+ * tiles of tileRows(vectors) rows in one call, then one smaller tile for the rest. `tile(rows,
+ * vectors, tiles)` emits a call for tiles from row i (a local) on, pushing `tiles()` as its
+ * last argument (locals i, rest).
  */
-export function emitRowTiles(code: Code, count: string, tile: (rows: number, vectors: number) => void): void {
+export function emitRowTiles(code: Code, count: string, tile: (rows: number, vectors: number, tiles: () => void) => void): void {
   for (let vectors = 1; vectors <= MAX_VECTORS; vectors++) {
     // This block needs `vectors` vectors: nr in (4·(vectors−1), 4·vectors].
     code.get("nr").i32Const(4 * (vectors - 1)).i32GtS().get("nr").i32Const(4 * vectors).i32LeS().i32And();
     code.if(() => {
       const mr = tileRows(vectors);
       code.i32Const(0).set("i");
-      code.block(() =>
-        code.loop(() => {
-          code.get("i").i32Const(mr).i32Add().get(count).i32GtS().brIf(1);
-          tile(mr, vectors);
-          code.get("i").i32Const(mr).i32Add().set("i");
-          code.br(0);
-        }),
-      );
+      code.get(count).i32Const(mr).i32DivS().tee("rest");
+      code.if(() => tile(mr, vectors, () => code.get("rest")));
+      code.get("rest").i32Const(mr).i32Mul().set("i");
       code.get(count).get("i").i32Sub().set("rest");
       for (let rows = 1; rows < mr; rows++) {
         code.get("rest").i32Const(rows).i32Eq();
-        code.if(() => tile(rows, vectors));
+        code.if(() => tile(rows, vectors, () => code.i32Const(1)));
       }
     });
   }
