@@ -17,12 +17,19 @@ function softmaxForward(log: boolean, x: Float32Array, y: Float32Array, outer: n
       const base = o * len * inner + i;
       let max = -Infinity;
       for (let a = 0; a < len; a++) max = Math.max(max, x[base + a * inner]);
+      // Softmax keeps each exponential in y on the way (one exp per element; y may be x).
       let sum = 0;
-      for (let a = 0; a < len; a++) sum += Math.exp(x[base + a * inner] - max);
-      const logSum = Math.log(sum);
       for (let a = 0; a < len; a++) {
-        const shifted = x[base + a * inner] - max;
-        y[base + a * inner] = log ? shifted - logSum : Math.exp(shifted) / sum;
+        const e = Math.exp(x[base + a * inner] - max);
+        if (!log) y[base + a * inner] = e;
+        sum += e;
+      }
+      if (log) {
+        const logSum = Math.log(sum);
+        for (let a = 0; a < len; a++) y[base + a * inner] = x[base + a * inner] - max - logSum;
+      } else {
+        const scale = 1 / sum;
+        for (let a = 0; a < len; a++) y[base + a * inner] *= scale;
       }
     }
   }

@@ -416,10 +416,11 @@ export function instantiateWasmKernels(
       const flags = epilogueFlags({ bias: bias !== undefined, activation });
       const part = (r0: number, count: number, ws: number) =>
         [count, n, k, a + 4 * r0 * lda, 4 * lda, packed, c + 4 * r0 * ldc, 4 * ldc, bias ?? 0, flags, ws];
-      // Two threads: the helper takes the first half of the rows (an even count), each with
-      // its own share of the workspace.
-      const r0 = 2 * Math.floor(rows / 4);
-      if (!helper || r0 === 0) {
+      // Two threads: the helper takes about half of the rows, a multiple of 4 so that its
+      // quarters have whole 2-row tiles (196 rows: 100 and 96), each with its own share of
+      // the workspace.
+      const r0 = 4 * Math.round(rows / 8);
+      if (!helper || r0 === 0 || r0 >= rows) {
         exports.strassen(...part(0, rows, workspace));
         return;
       }
