@@ -1,13 +1,15 @@
-// Backend kernels (see backend.ts) for the element-wise activations and the pools on the SIMD
-// kernels of src/runtime/wasm/: forward and backward run in place on the executor's arena.
-// Arrays outside the kernels' memory go to the reference kernels, which these match to
-// float32 rounding (test/runtime/wasm-layer-kernels.test.ts).
+// Backend kernels (see backend.ts) for the element-wise activations, the pools and the common
+// broadcasts of add and mul on the SIMD kernels of src/runtime/wasm/: forward and backward run
+// in place on the executor's arena. Arrays outside the kernels' memory, and other broadcasts,
+// go to the reference kernels, which these match to float32 rounding.
 import type { AttrsFor, ForwardCall, Kernel, KernelTable } from "./kernel.ts";
 import { sizeOf } from "./kernel.ts";
 import { activationKernels } from "./kernels/activation.ts";
 import { globalAvgpoolKernel, globalMaxpoolKernel } from "./kernels/global-pool.ts";
 import { avgpoolKernel, maxpoolKernel } from "./kernels/pool.ts";
+import { addKernel, mulKernel } from "./kernels/broadcast.ts";
 import type { ElementwiseActivation, PoolGeometry, WasmKernels } from "./wasm/kernels.ts";
+import { GRAD_FROM_INPUT } from "./wasm/elementwise-kernel.ts";
 
 function inMemory(kernels: WasmKernels, arrays: readonly (Float32Array | null)[]): boolean {
   return arrays.every((x) => x === null || x.buffer === kernels.memory.buffer);
@@ -26,9 +28,11 @@ function activation<K extends ElementwiseActivation>(kernels: WasmKernels, kind:
     backward(call) {
       const [dx] = call.inGrads;
       if (!dx) return;
-      if (!inMemory(kernels, [call.output, call.outGrad, dx])) return reference.backward(call);
+      // The derivative's argument: the output, or the input for swish (as the reference's).
+      const from = GRAD_FROM_INPUT.has(kind) ? call.inputs[0] : call.output;
+      if (!inMemory(kernels, [from, call.outGrad, dx])) return reference.backward(call);
       const n = call.batch * sizeOf(call.outShape);
-      kernels.activationGrad(kind, { y: call.output.byteOffset, dy: call.outGrad.byteOffset, dx: dx.byteOffset, n });
+      kernels.activationGrad(kind, { y: from.byteOffset, dy: call.outGrad.byteOffset, dx: dx.byteOffset, n });
     },
   };
 }
@@ -89,16 +93,49 @@ function pool<K extends PoolOp>(kernels: WasmKernels, reference: Kernel<K>): Ker
   };
 }
 
-/** The activation and pool kernels of a WebAssembly backend. */
+/**
+ * add / mul whose inputs all have the output's shape, or (mul) are one per channel — a
+ * residual sum, a squeeze-and-excitation scale — on the SIMD kernels: the first full-shape
+ * input, then each other one folded in. Other broadcasts, and backward, are the reference's.
+ */
+function broadcast<K extends "add" | "mul">(kernels: WasmKernels, kind: K, reference: Kernel<K>): Kernel<K> {
+  return {
+    ...reference,
+    forward(call) {
+      const { batch, inShapes, outShape, inputs, output } = call;
+      const size = sizeOf(outShape);
+      const channels = outShape[outShape.length - 1]!;
+      // Equal sizes mean nothing was stretched; a channel vector is [..., 1, C].
+      const full = inShapes.map((s) => sizeOf(s) === size);
+      const perChannel = inShapes.map((s) => kind === "mul" && s[s.length - 1] === channels && sizeOf(s) === channels);
+      const first = full.indexOf(true);
+      if (first < 0 || !full.every((f, i) => f || perChannel[i]) || !inMemory(kernels, [...inputs, output])) return reference.forward(call);
+      let x = inputs[first]!.byteOffset;
+      inputs.forEach((input, i) => {
+        if (i === first) return;
+        const y = output.byteOffset;
+        if (full[i]) kernels.combine(kind, { x, w: input.byteOffset, y, n: batch * size });
+        else kernels.scaleChannels({ x, s: input.byteOffset, y, batch, pixels: size / channels, channels });
+        x = y;
+      });
+      if (inputs.length === 1) output.set(inputs[0]!.subarray(0, batch * size));
+    },
+  };
+}
+
+/** The activation, pool and broadcast kernels of a WebAssembly backend. */
 export function wasmLayerKernels(kernels: WasmKernels): Partial<KernelTable> {
   return {
     relu: activation(kernels, "relu"),
     relu6: activation(kernels, "relu6"),
     sigmoid: activation(kernels, "sigmoid"),
     tanh: activation(kernels, "tanh"),
+    swish: activation(kernels, "swish"),
     maxpool: pool(kernels, maxpoolKernel),
     avgpool: pool(kernels, avgpoolKernel),
     globalmaxpool: pool(kernels, globalMaxpoolKernel),
     globalavgpool: pool(kernels, globalAvgpoolKernel),
+    add: broadcast(kernels, "add", addKernel),
+    mul: broadcast(kernels, "mul", mulKernel),
   };
 }

@@ -1,6 +1,6 @@
 // The WebAssembly backend's training paths (wasm-conv.ts, wasm-layer-kernels.ts) give the
 // JavaScript reference's results: a training step of LeNet-5-style networks in both variants
-// (tanh + average pooling, relu + max pooling) and of nets covering the other activations,
+// (tanh + average pooling, relu + max pooling) and of nets covering the other activations (swish too),
 // implicit and patch-matrix convs (strides, dilation, asymmetric pads, more than 16 filters),
 // global pools, input gradients, a conv whose patches are too large to keep, eval-mode forwards; and it is
 // deterministic.
@@ -75,12 +75,13 @@ function mixedNet(): Program {
 }
 
 /** Convs the implicit kernels run (≤ 16 filters, dilation 1 across) with strides, vertical
- * dilation and asymmetric pads; the second one's input gradient is needed. */
+ * dilation and asymmetric pads; the second one's input gradient is needed. Between them a
+ * swish, whose gradient the SIMD kernel takes from its input. */
 function implicitNet(): Program {
   const b = new ProgramBuilder();
   let t = b.input("x", [13, 12, 3]);
   t = b.op(conv(12, 3, { stride: [2, 2], pad: [1, 0, 2, 1], dilation: [2, 1] }), t, [5, 7, 12]);
-  t = b.op({ op: "relu" }, t, [5, 7, 12]);
+  t = b.op({ op: "swish" }, t, [5, 7, 12]);
   t = b.op(conv(16, 2, { stride: [1, 2], pad: [0, 1, 1, 0] }), t, [5, 4, 16]);
   t = b.op({ op: "tanh" }, t, [5, 4, 16]);
   t = b.op({ op: "flatten" }, t, [320]);
@@ -111,6 +112,24 @@ function globalPoolNet(): Program {
   const max = b.op({ op: "globalmaxpool", keepdims: false }, relu, [20]);
   const sum = b.op({ op: "add" }, [flat, max], [20]);
   return b.build([b.op({ op: "dense", units: 3, bias: true }, sum, [3])]);
+}
+
+/** A squeeze-and-excitation block and residual sums: the SIMD per-channel scale (either operand
+ * order), a three-way same-shape add, and a broadcast the SIMD kernels leave to the reference
+ * ([6, 1, 8] stretched along the width). */
+function broadcastNet(): Program {
+  const b = new ProgramBuilder();
+  const x = b.input("x", [6, 5, 8]);
+  const features = b.op(conv(8, 3, { pad: [1, 1, 1, 1] }), x, [6, 5, 8]);
+  const pooled = b.op({ op: "globalavgpool", keepdims: true }, features, [1, 1, 8]);
+  const gate = b.op({ op: "sigmoid" }, b.op(conv(8, 1), pooled, [1, 1, 8]), [1, 1, 8]);
+  const scaled = b.op({ op: "mul" }, [features, gate], [6, 5, 8]);
+  const scaledAgain = b.op({ op: "mul" }, [gate, scaled], [6, 5, 8]);
+  const sum = b.op({ op: "add" }, [scaled, x, scaledAgain], [6, 5, 8]);
+  const rows = b.op({ op: "avgpool", kernel: [1, 5], stride: [1, 5], pad: [0, 0, 0, 0], includePad: false }, sum, [6, 1, 8]);
+  const stretched = b.op({ op: "add" }, [rows, sum], [6, 5, 8]);
+  const flat = b.op({ op: "flatten" }, stretched, [240]);
+  return b.build([b.op({ op: "dense", units: 3, bias: true }, flat, [3])]);
 }
 
 interface StepResult {
@@ -166,12 +185,16 @@ describe("WebAssembly training paths", () => {
     await compare(mixedNet(), 3, true);
   });
 
-  it("implicit convs: strides, vertical dilation, asymmetric pads, input gradients", async () => {
+  it("implicit convs: strides, vertical dilation, asymmetric pads, swish, input gradients", async () => {
     await compare(implicitNet(), 5, true);
   });
 
   it("global average and max pools, with and without keepdims, ReLU ties at zero included", async () => {
     await compare(globalPoolNet(), 4, true);
+  });
+
+  it("squeeze-and-excitation and residual broadcasts of mul and add, and one left to the reference", async () => {
+    await compare(broadcastNet(), 3, true);
   });
 
   it("a conv whose patches are too large to keep rebuilds them in backward", async () => {

@@ -1,7 +1,7 @@
 // The WebAssembly kernels behind the training fast paths, against float64 formulas and the
 // pure-TypeScript reference kernels: element-wise activations and their gradients, pools
-// forward and backward, patches/addPatches (im2col/col2im by window rows), the narrow GEMM
-// and column sums. Every kernel is checked with a guard band around its output so a write
+// forward and backward, patches/addPatches (im2col/col2im by window rows), the narrow GEMM,
+// column sums, and the add / mul broadcasts. Every kernel is checked with a guard band around its output so a write
 // outside the given ranges fails.
 import { describe, expect, it } from "vitest";
 import { jsGemm } from "../../src/runtime/gemm.ts";
@@ -38,11 +38,16 @@ function expectGuardsIntact(heap: BumpAllocator, at: number, length: number, wha
   expect([...before, ...after].every((v) => v === GUARD_VALUE), `${what}: wrote outside its range`).toBe(true);
 }
 
-const FORMULAS: Record<ElementwiseActivation, { value: (x: number) => number; derivative: (y: number) => number }> = {
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Each activation and its derivative, written in terms of the output y — or of the input x
+ * where `fromInput` (the `_grad` export then takes x). */
+const FORMULAS: Record<ElementwiseActivation, { value: (x: number) => number; derivative: (v: number) => number; fromInput?: boolean }> = {
   relu: { value: (x) => Math.max(x, 0), derivative: (y) => (y > 0 ? 1 : 0) },
   relu6: { value: (x) => Math.min(Math.max(x, 0), 6), derivative: (y) => (y > 0 && y < 6 ? 1 : 0) },
-  sigmoid: { value: (x) => 1 / (1 + Math.exp(-x)), derivative: (y) => y * (1 - y) },
+  sigmoid: { value: sigmoid, derivative: (y) => y * (1 - y) },
   tanh: { value: Math.tanh, derivative: (y) => 1 - y * y },
+  swish: { value: (x) => x * sigmoid(x), derivative: (x) => sigmoid(x) * (1 + x * (1 - sigmoid(x))), fromInput: true },
 };
 
 /** max |got − want| / |want| over entries with |want| above `floor`. */
@@ -137,7 +142,7 @@ for (const fma of [false, true]) {
       // A sweep over [−12, 12] (both tanh branches, saturation) plus tiny values.
       const sweep = Float32Array.from({ length: 24001 }, (_, i) => (i - 12000) * 1e-3);
       const tiny = Float32Array.from({ length: 203 }, (_, i) => (i - 101) * 1e-7);
-      for (const kind of ["relu", "relu6", "sigmoid", "tanh"] as const) {
+      for (const kind of ["relu", "relu6", "sigmoid", "tanh", "swish"] as const) {
         for (const x of [sweep, tiny, sweep.subarray(0, 7), sweep.subarray(3, 4)]) {
           heap.reset();
           const xAt = guarded(heap, x);
@@ -153,18 +158,19 @@ for (const fma of [false, true]) {
       }
     });
 
-    it("adds dy·f'(y) into dx from the activation's output", async () => {
+    it("adds dy·f'(y) into dx from the activation's output (swish: from its input)", async () => {
       const { kernels, heap } = await setUp(fma);
-      for (const kind of ["relu", "relu6", "sigmoid", "tanh"] as const) {
+      for (const kind of ["relu", "relu6", "sigmoid", "tanh", "swish"] as const) {
         for (const n of [1, 4, 13, 1000]) {
           heap.reset();
           const x = randomArray(n, n).map((v) => 8 * v);
-          const y = Float32Array.from(x, FORMULAS[kind].value);
+          const { value, derivative, fromInput } = FORMULAS[kind];
+          const v = fromInput ? x : Float32Array.from(x, value);
           const dy = randomArray(n, n + 1);
           const dx0 = randomArray(n, n + 2);
           const dxAt = guarded(heap, dx0);
-          kernels.activationGrad(kind, { y: heap.put(y), dy: heap.put(dy), dx: dxAt, n });
-          const want = Array.from(dx0, (d, i) => d + dy[i]! * FORMULAS[kind].derivative(y[i]!));
+          kernels.activationGrad(kind, { y: heap.put(v), dy: heap.put(dy), dx: dxAt, n });
+          const want = Array.from(dx0, (d, i) => d + dy[i]! * derivative(v[i]!));
           expect(relativeError(heap.f32(dxAt, n), want), `${kind} n=${n}`).toBeLessThanOrEqual(1e-6);
           expectGuardsIntact(heap, dxAt, n, `${kind} grad`);
         }
@@ -345,6 +351,46 @@ for (const fma of [false, true]) {
         kernels.columnSums({ n, k, x: heap.put(x), out: outAt });
         expect(relativeError(heap.f32(outAt, n), want), `n${n} k${k}`).toBeLessThanOrEqual(1e-5);
         expectGuardsIntact(heap, outAt, n, `n${n} k${k}`);
+      }
+    });
+
+    it("adds and multiplies same-shape arrays exactly, in place or not, on any length", async () => {
+      const { kernels, heap } = await setUp(fma);
+      for (const kind of ["add", "mul"] as const) {
+        for (const n of [1, 3, 4, 13, 1000]) {
+          heap.reset();
+          const x = randomArray(n, n);
+          const w = randomArray(n, n + 1);
+          const want = Float32Array.from(x, (v, i) => (kind === "add" ? v + w[i]! : v * w[i]!));
+          const [xAt, wAt] = [heap.put(x), heap.put(w)];
+          const yAt = guarded(heap, new Float32Array(n));
+          kernels.combine(kind, { x: xAt, w: wAt, y: yAt, n });
+          expect(heap.f32(yAt, n), `${kind} n=${n}`).toEqual(want);
+          expectGuardsIntact(heap, yAt, n, kind);
+          kernels.combine(kind, { x: xAt, w: wAt, y: wAt, n }); // into the second operand
+          expect(heap.f32(wAt, n), `${kind} n=${n} in place`).toEqual(want);
+        }
+      }
+    });
+
+    it("scales each pixel's channels by a per-sample channel vector, any channel count", async () => {
+      const { kernels, heap } = await setUp(fma);
+      for (const [batch, pixels, channels] of [[1, 49, 1152], [2, 6, 7], [3, 5, 4], [1, 3, 1]] as const) {
+        heap.reset();
+        const x = randomArray(batch * pixels * channels, channels);
+        const scale = randomArray(batch * channels, channels + 1);
+        const want = Float32Array.from(x, (v, i) => {
+          const b = Math.floor(i / (pixels * channels));
+          return v * scale[b * channels + (i % channels)]!;
+        });
+        const xAt = heap.put(x);
+        const sAt = heap.put(scale);
+        const yAt = guarded(heap, new Float32Array(x.length));
+        kernels.scaleChannels({ x: xAt, s: sAt, y: yAt, batch, pixels, channels });
+        expect(heap.f32(yAt, x.length), `${batch}×${pixels}×${channels}`).toEqual(want);
+        expectGuardsIntact(heap, yAt, x.length, "scaleChannels");
+        kernels.scaleChannels({ x: xAt, s: sAt, y: xAt, batch, pixels, channels }); // in place
+        expect(heap.f32(xAt, x.length), `${batch}×${pixels}×${channels} in place`).toEqual(want);
       }
     });
   });

@@ -1,6 +1,7 @@
 // Element-wise activations and their gradients over n floats, four lanes at a time (a last
 // partial vector is read and written lane by lane, so nothing outside the arrays is touched).
-// Forward: y = f(x). Backward, from the output as the reference kernels do: dx += dy·f'(y).
+// Forward: y = f(x). Backward as the reference kernels do it: from the output, dx += dy·f'(y),
+// except swish (x·sigmoid x), whose derivative comes from the input x.
 //
 // tanh and sigmoid are computed in float32 (tests check ≤ 1e-6 relative against Math.tanh and
 // 1/(1 + e^−x)):
@@ -10,9 +11,14 @@
 //   e^y = 2^k·p(r), k = round(y·log₂e), r = y − k·ln 2 (two-part ln 2), p Cephes' expf
 //         polynomial (≤ 1 ulp; sigmoid 1.2e-7 relative at worst)
 // With relaxed SIMD, polynomial steps use its multiply-add.
+// Also the broadcasts residual and squeeze-and-excitation blocks need: same-shape add and mul,
+// and a per-channel scale.
 import type { Code, ModuleBuilder } from "./emitter.ts";
 
-export type ElementwiseActivation = "relu" | "relu6" | "sigmoid" | "tanh";
+export type ElementwiseActivation = "relu" | "relu6" | "sigmoid" | "tanh" | "swish";
+
+/** Activations whose `_grad` export takes the forward's input instead of its output. */
+export const GRAD_FROM_INPUT: ReadonlySet<ElementwiseActivation> = new Set(["swish"]);
 
 const TANH_CLAMP = 7.90531110763549805;
 /** Numerator (odd powers, x·P(x²)) and denominator (even powers) coefficients, highest first. */
@@ -74,7 +80,20 @@ function emitExp(code: Code, y: string, into: string, fma: boolean): void {
 }
 
 /** Locals the activation formulas use, beyond x. */
-const MATH_LOCALS = ["a", "k", "r", "z", "e"];
+const MATH_LOCALS = ["a", "k", "r", "z", "e", "s"];
+
+/** s = sigmoid of the v128 local x: 1/(1 + e^{−x}), −x clamped to [−87, 87]. */
+function emitSigmoid(code: Code, fma: boolean): void {
+  code.get("x").f32x4Neg();
+  splat(code, -87);
+  code.f32x4Pmax();
+  splat(code, 87);
+  code.f32x4Pmin().set("a");
+  emitExp(code, "a", "e", fma);
+  splat(code, 1);
+  splat(code, 1);
+  code.get("e").f32x4Add().f32x4Div().set("s");
+}
 
 /** Pushes f(x) for the v128 local x. */
 function emitForward(code: Code, kind: ElementwiseActivation, fma: boolean): void {
@@ -91,15 +110,12 @@ function emitForward(code: Code, kind: ElementwiseActivation, fma: boolean): voi
       code.f32x4Pmin();
       return;
     case "sigmoid":
-      code.get("x").f32x4Neg();
-      splat(code, -87);
-      code.f32x4Pmax();
-      splat(code, 87);
-      code.f32x4Pmin().set("a");
-      emitExp(code, "a", "e", fma);
-      splat(code, 1);
-      splat(code, 1);
-      code.get("e").f32x4Add().f32x4Div();
+      emitSigmoid(code, fma);
+      code.get("s");
+      return;
+    case "swish":
+      emitSigmoid(code, fma);
+      code.get("x").get("s").f32x4Mul();
       return;
     case "tanh":
       code.get("x");
@@ -116,9 +132,18 @@ function emitForward(code: Code, kind: ElementwiseActivation, fma: boolean): voi
   }
 }
 
-/** Pushes dy·f'(y) for the v128 locals y and dy. */
-function emitBackward(code: Code, kind: ElementwiseActivation): void {
+/** Pushes dy·f'(y) for the v128 locals y and dy (swish: dy·f'(x) for the locals x and dy). */
+function emitBackward(code: Code, kind: ElementwiseActivation, fma: boolean): void {
   switch (kind) {
+    case "swish":
+      // f'(x) = s + x·s·(1 − s) = s·(1 + x·(1 − s)), s = sigmoid x.
+      emitSigmoid(code, fma);
+      code.get("dy").get("s").f32x4Mul();
+      splat(code, 1);
+      code.get("x");
+      splat(code, 1);
+      code.get("s").f32x4Sub().f32x4Mul().f32x4Add().f32x4Mul();
+      return;
     case "relu":
       code.get("dy").get("y");
       splat(code, 0);
@@ -211,15 +236,61 @@ function emitMap(
   code.if(() => step(true));
 }
 
-export const ELEMENTWISE_ACTIVATIONS: readonly ElementwiseActivation[] = ["relu", "relu6", "sigmoid", "tanh"];
+export const ELEMENTWISE_ACTIVATIONS: readonly ElementwiseActivation[] = ["relu", "relu6", "sigmoid", "tanh", "swish"];
 
 /**
  * Exports, for each activation f: `<f>(x, y, n)`: y = f(x), and `<f>_grad(y, dy, dx, n)`:
- * dx += dy·f'(y) (y is the forward's output). Byte addresses, n floats; y may alias x.
+ * dx += dy·f'(y) (y is the forward's output; for GRAD_FROM_INPUT, `<f>_grad(x, dy, dx, n)` with
+ * the forward's input). Byte addresses, n floats; y may alias x.
  */
 export function emitElementwise(m: ModuleBuilder, fma: boolean): void {
   for (const kind of ELEMENTWISE_ACTIVATIONS) {
     emitMap(m, kind, ["x"], "y", false, (code) => emitForward(code, kind, fma));
-    emitMap(m, `${kind}_grad`, ["y", "dy"], "dx", true, (code) => emitBackward(code, kind));
+    const from = GRAD_FROM_INPUT.has(kind) ? "x" : "y";
+    emitMap(m, `${kind}_grad`, [from, "dy"], "dx", true, (code) => emitBackward(code, kind, fma));
   }
+  emitMap(m, "add_same", ["x", "w"], "y", false, (code) => code.get("x").get("w").f32x4Add());
+  emitMap(m, "mul_same", ["x", "w"], "y", false, (code) => code.get("x").get("w").f32x4Mul());
+  emitScaleChannels(m);
+}
+
+/**
+ * Exports `scale_channels(x, s, y, batch, pixels, c)`: y[b, p, j] = x[b, p, j]·s[b, j] for
+ * [batch, pixels, c] x and y (y may be x) and [batch, c] s — a squeeze-and-excitation block's
+ * broadcast multiply. Whole vectors of channels, then the last c mod 4 one by one.
+ */
+function emitScaleChannels(m: ModuleBuilder): void {
+  const { code } = m.func("scale_channels", [
+    ["x", "i32"], ["s", "i32"], ["y", "i32"], ["batch", "i32"], ["pixels", "i32"], ["c", "i32"],
+  ]);
+  for (const l of ["b", "p", "j", "vectorEnd", "end"]) code.local(l, "i32");
+  code.get("c").i32Const(4).i32Mul().tee("end").i32Const(-16).i32And().set("vectorEnd");
+  code.forRange("b", "batch", () => {
+    code.forRange("p", "pixels", () => {
+      code.i32Const(0).set("j");
+      code.block(() =>
+        code.loop(() => {
+          code.get("j").get("vectorEnd").i32GeS().brIf(1);
+          code.get("y").get("j").i32Add();
+          code.get("x").get("j").i32Add().v128Load().get("s").get("j").i32Add().v128Load().f32x4Mul();
+          code.v128Store();
+          code.get("j").i32Const(16).i32Add().set("j");
+          code.br(0);
+        }),
+      );
+      code.block(() =>
+        code.loop(() => {
+          code.get("j").get("end").i32GeS().brIf(1);
+          code.get("y").get("j").i32Add();
+          code.get("x").get("j").i32Add().f32Load().get("s").get("j").i32Add().f32Load().f32Mul();
+          code.f32Store();
+          code.get("j").i32Const(4).i32Add().set("j");
+          code.br(0);
+        }),
+      );
+      code.get("x").get("end").i32Add().set("x");
+      code.get("y").get("end").i32Add().set("y");
+    });
+    code.get("s").get("end").i32Add().set("s");
+  });
 }

@@ -163,8 +163,14 @@ export interface WasmKernels {
   ): void;
   /** y = f(x) over n floats (y may be x). */
   activation(kind: ElementwiseActivation, args: { readonly x: number; readonly y: number; readonly n: number }): void;
-  /** dx += dy·f'(y) over n floats, y being the forward's output. */
+  /** dx += dy·f'(y) over n floats, y being the forward's output — or, for the activations in
+   * GRAD_FROM_INPUT of ./elementwise-kernel.ts (swish), its input. */
   activationGrad(kind: ElementwiseActivation, args: { readonly y: number; readonly dy: number; readonly dx: number; readonly n: number }): void;
+  /** y = x + w or x·w over n floats (y may be x or w). */
+  combine(kind: "add" | "mul", args: { readonly x: number; readonly w: number; readonly y: number; readonly n: number }): void;
+  /** y[b, p, j] = x[b, p, j]·s[b, j] for x and y [batch, pixels, channels], s [batch, channels]
+   * (y may be x): a squeeze-and-excitation block's broadcast multiply. */
+  scaleChannels(args: { readonly x: number; readonly s: number; readonly y: number; readonly batch: number; readonly pixels: number; readonly channels: number }): void;
   /** Writes [batch, out[0], out[1], channels] pooled values at `out`. */
   pool(g: PoolGeometry, args: { readonly image: number; readonly out: number }): void;
   /** dx += the gradient of `pool` given dy; max reads `image` (the forward's input) and, when
@@ -274,6 +280,9 @@ interface KernelExports {
   column_sums(...args: number[]): void;
   block_combine(...args: number[]): void;
   strassen(...args: number[]): void;
+  add_same(...args: number[]): void;
+  mul_same(...args: number[]): void;
+  scale_channels(...args: number[]): void;
   /** `<activation>(x, y, n)` and `<activation>_grad(y, dy, dx, n)`. */
   [elementwise: string]: (...args: number[]) => void;
 }
@@ -448,6 +457,8 @@ export function instantiateWasmKernels(
     },
     activation: (kind, { x, y, n }) => exports[kind]!(x, y, n),
     activationGrad: (kind, { y, dy, dx, n }) => exports[`${kind}_grad`]!(y, dy, dx, n),
+    combine: (kind, { x, w, y, n }) => (kind === "add" ? exports.add_same : exports.mul_same)(x, w, y, n),
+    scaleChannels: ({ x, s, y, batch, pixels, channels }) => exports.scale_channels(x, s, y, batch, pixels, channels),
     pool: (g, { image, out }) => exports.pool(image, ...poolGeometryArgs(g), out, poolMode(g)),
     poolGrad: (g, { image, dy, dx, pooled = 0 }) => exports.pool_grad(image, ...poolGeometryArgs(g), dy, dx, pooled, poolMode(g)),
     patches: (g, image, cols) => exports.patches(image, ...geometryArgs(g), cols),
