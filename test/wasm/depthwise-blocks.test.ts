@@ -128,7 +128,7 @@ describe("depthwise packed path", () => {
     });
   }
 
-  it("equals the direct convolution split across two threads (by images and by output rows)", async () => {
+  it("equals the direct convolution split across two threads (by images, output rows or channels)", async () => {
     const memory = createKernelMemory(1 << 24, 1 << 26);
     // parallelMinMacs 0 splits every call, however small.
     const kernels = await createWasmKernels(memory, { threads: 2, parallelMinMacs: 0 });

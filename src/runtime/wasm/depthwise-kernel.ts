@@ -72,7 +72,7 @@ function emitChannelBlocks(code: Code, block: Block, fma: boolean, taps: (lanes:
   };
   code.block(() =>
     code.loop(() => {
-      code.get("x").i32Const(bytes).i32Add().get("cBytes").i32GtS().brIf(1);
+      code.get("x").i32Const(bytes).i32Add().get("cEnd").i32GtS().brIf(1);
       for (let v = 0; v < count; v++) {
         code.f32Const(0);
         if (!scalar) code.f32x4Splat();
@@ -236,7 +236,7 @@ function emitInteriorRow(code: Code, fma: boolean): void {
   code.i32Const(0).set("x");
   code.block(() =>
     code.loop(() => {
-      code.get("x").get("cBytes").i32GeS().brIf(1);
+      code.get("x").get("cEnd").i32GeS().brIf(1);
       code.get("weights").get("x").i32Add().set("tap");
       for (let t = 0; t < 9; t++) {
         code.get("tap").v128Load().set(`w${t}`);
@@ -429,7 +429,7 @@ function emitPackedSweep(code: Code, stride: 1 | 2, activation: number, fma: boo
  * each channel vector along the row.
  */
 function emitPackedPath(code: Code, fma: boolean): void {
-  code.get("c").i32Const(-4).i32And().i32Const(4).i32Mul().tee("c4Bytes").i32Const(6).i32ShrU().set("fullBlocks");
+  code.get("cn").i32Const(-4).i32And().i32Const(4).i32Mul().tee("c4Bytes").i32Const(6).i32ShrU().set("fullBlocks");
   code.get("c4Bytes").i32Const(63).i32And().set("tailBytes");
   code.get("c4Bytes").i32Const(63).i32Add().i32Const(6).i32ShrU().set("blocks");
   code.get("ow").i32Const(1).i32Sub().get("sw").i32Mul().i32Const(3).i32Add().tee("wp").i32Const(COLUMN_BYTES).i32Mul().set("blockBytes");
@@ -528,7 +528,7 @@ function emitPackedPath(code: Code, fma: boolean): void {
     });
   });
   // Channels past the last whole vector: the general path.
-  code.get("c4Bytes").get("cBytes").i32LtS();
+  code.get("c4Bytes").get("cEnd").i32LtS();
   code.if(() => {
     code.get("c4Bytes").set("xStart");
     code.forRange("b", "batch", () =>
@@ -556,22 +556,24 @@ function emitInteriorRange(code: Code, taps: string, pad: string, stride: string
 
 /**
  * Exports `depthwise(image, batch, h, w, c, kh, kw, sh, sw, padTop, padLeft, dh, dw, oh, ow,
- * weights, bias, flags, out)`; flags carry FLAG_BIAS and the activation. A caller splitting
- * the output rows across threads passes a later row range as a shifted padTop, a smaller oh
- * and a later out.
+ * weights, bias, flags, out, scratch, cn)`: channels [0, cn) of the c-channel image (pixels
+ * 4·c bytes apart); flags carry FLAG_BIAS and the activation; scratch −1 for none. A caller
+ * splitting the output rows across threads passes a later row range as a shifted padTop, a
+ * smaller oh and a later out; one splitting the channels passes image, weights, bias and out
+ * shifted to a later channel and a smaller cn.
  */
 export function emitDepthwise(m: ModuleBuilder, fma: boolean): void {
   const { code } = m.func("depthwise", [
     ["image", "i32"], ["batch", "i32"], ["h", "i32"], ["w", "i32"], ["c", "i32"], ["kh", "i32"],
     ["kw", "i32"], ["sh", "i32"], ["sw", "i32"], ["padTop", "i32"], ["padLeft", "i32"], ["dh", "i32"],
     ["dw", "i32"], ["oh", "i32"], ["ow", "i32"], ["weights", "i32"], ["bias", "i32"], ["flags", "i32"],
-    ["out", "i32"], ["scratch", "i32"],
+    ["out", "i32"], ["scratch", "i32"], ["cn", "i32"],
   ]);
   const ints = ["b", "oy", "ox", "ky", "kx", "iy", "ix", "iy0", "ix0", "x", "cBytes", "pixel", "tap", "outPixel", "act",
     "outRow", "zero", "oxLo", "oxHi", "oyLo", "oyHi", "sweep", "corner", "n", "p0", "p1", "p2", "o", "rowStep", "tapStep", "tapStep2",
     "pixelStep", "xStart", "wpack", "cols", "wp", "c4Bytes", "jLo", "jHi", "xb", "nvBytes", "k", "iyBase", "packedHi", "r",
     "dst", "src", "j", "ph", "v", "bptr", "p", "fullBlocks", "tailBytes", "blocks", "blockBytes", "bpack", "s2", "d2",
-    "kb", "wblock"];
+    "kb", "wblock", "cEnd"];
   for (const l of ints) code.local(l, "i32");
   for (let v = 0; v < 4; v++) code.local(`acc${v}`, "v128");
   for (let t = 0; t < 9; t++) code.local(`w${t}`, "v128");
@@ -580,6 +582,7 @@ export function emitDepthwise(m: ModuleBuilder, fma: boolean): void {
   code.local("accS", "f32");
   loadActivation(code, "flags", "act");
   code.get("c").i32Const(4).i32Mul().set("cBytes");
+  code.get("cn").i32Const(4).i32Mul().set("cEnd");
   code.get("dh").get("w").i32Mul().get("cBytes").i32Mul().set("rowStep");
   code.get("dw").get("cBytes").i32Mul().tee("tapStep").i32Const(2).i32Mul().set("tapStep2");
   code.get("sw").get("cBytes").i32Mul().set("pixelStep");
@@ -591,7 +594,7 @@ export function emitDepthwise(m: ModuleBuilder, fma: boolean): void {
   // reads each pixel's channels contiguously, is faster (as it is at stride 2: measured with
   // MobileNetV1's shapes, 14²×512 0.107 vs 0.152 ms, 28²×256/2 0.048 vs 0.069 ms).
   code.get("kh").i32Const(3).i32Eq().get("kw").i32Const(3).i32Eq().i32And().get("sw").i32Const(1).i32Eq().i32And();
-  code.get("c").i32Const(3).i32And().i32Eqz().i32And();
+  code.get("cn").i32Const(3).i32And().i32Eqz().i32And();
   code.get("c").i32Const(SWEEP_MAX_CHANNELS).i32LeS().i32And().set("sweep");
   // The packed path: 3×3, no dilation, stride across 1 (or 2 over at least
   // PACKED_STRIDE2_MIN_CHANNELS channels), at least one channel vector, and scratch given
@@ -599,7 +602,7 @@ export function emitDepthwise(m: ModuleBuilder, fma: boolean): void {
   code.get("kh").i32Const(3).i32Eq().get("kw").i32Const(3).i32Eq().i32And().get("dh").i32Const(1).i32Eq().i32And();
   code.get("dw").i32Const(1).i32Eq().i32And().get("sw").i32Const(1).i32Eq();
   code.get("sw").i32Const(2).i32Eq().get("c").i32Const(PACKED_STRIDE2_MIN_CHANNELS).i32GeS().i32And().i32Or().i32And();
-  code.get("c").i32Const(4).i32GeS().i32And().get("scratch").i32Const(0).i32GeS().i32And();
+  code.get("cn").i32Const(4).i32GeS().i32And().get("scratch").i32Const(0).i32GeS().i32And();
   code.if(() => {
     emitPackedPath(code, fma);
     code.return();
