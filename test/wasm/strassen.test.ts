@@ -146,30 +146,32 @@ describe("Strassen GEMM", () => {
 });
 
 describe("Strassen in the inference executor", () => {
-  it("a 14×14×512 pointwise conv equals the JavaScript kernels, before and after its weights change", async () => {
-    const b = new ProgramBuilder();
-    const x = b.input("x", [14, 14, 512]);
-    const conv = b.op(
-      { op: "conv", filters: 512, kernel: [1, 1], stride: [1, 1], pad: [0, 0, 0, 0], dilation: [1, 1], groups: 1, bias: true },
-      x,
-      [14, 14, 512],
-    );
-    const program = b.build([b.op({ op: "relu6" }, conv, [14, 14, 512])]);
-    const options = { maxBatch: 1, training: false };
-    const input = randomRuntimeArray(new Rng(1), 14 * 14 * 512);
-    const js = createExecutor(program, options);
-    const wasm = await createWasmExecutor(program, options);
-    try {
-      for (const seed of [2, 3]) {
-        const params = initializeParams(program, seed);
-        js.setParams(params);
-        wasm.executor.setParams(params);
-        const want = js.forward([input], 1)[0]!;
-        const got = wasm.executor.forward([input], 1)[0]!;
-        expect(relativeError(got, want)).toBeLessThanOrEqual(1e-5);
+  for (const [threads, how] of [[1, "1 thread"], [2, "2 threads: half of the rows each"]] as const) {
+    it(`a 14×14×512 pointwise conv equals the JavaScript kernels, before and after its weights change (${how})`, async () => {
+      const b = new ProgramBuilder();
+      const x = b.input("x", [14, 14, 512]);
+      const conv = b.op(
+        { op: "conv", filters: 512, kernel: [1, 1], stride: [1, 1], pad: [0, 0, 0, 0], dilation: [1, 1], groups: 1, bias: true },
+        x,
+        [14, 14, 512],
+      );
+      const program = b.build([b.op({ op: "relu6" }, conv, [14, 14, 512])]);
+      const options = { maxBatch: 1, training: false };
+      const input = randomRuntimeArray(new Rng(1), 14 * 14 * 512);
+      const js = createExecutor(program, options);
+      const wasm = await createWasmExecutor(program, { ...options, wasm: { threads } });
+      try {
+        for (const seed of [2, 3]) {
+          const params = initializeParams(program, seed);
+          js.setParams(params);
+          wasm.executor.setParams(params);
+          const want = js.forward([input], 1)[0]!;
+          const got = wasm.executor.forward([input], 1)[0]!;
+          expect(relativeError(got, want)).toBeLessThanOrEqual(1e-5);
+        }
+      } finally {
+        await wasm.dispose();
       }
-    } finally {
-      await wasm.dispose();
-    }
-  });
+    });
+  }
 });
