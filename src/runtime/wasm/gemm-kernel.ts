@@ -57,14 +57,9 @@ function emitTile(m: ModuleBuilder, rows: number, { nv, fma }: GemmShape, panelV
   for (let r = 0; r < rows; r++) for (let v = 0; v < nv; v++) code.local(acc(r, v), "v128");
   for (let v = 0; v < nv; v++) code.local(`b${v}`, "v128");
   code.local("splat", "v128");
-  code.local("kk", "i32");
-  code.local("act", "i32");
-  code.local("row", "i32");
-  code.local("bp", "i32");
+  for (const l of ["kk", "act", "row", "bp", "line", "sink"]) code.local(l, "i32");
   code.local("t", "v128");
 
-  code.local("line", "i32");
-  code.local("sink", "i32");
   code.loop(() => {
     // Touch this tile's lines of the next panel (see MAX_TOUCH_LINES), then compute.
     code.forRange("line", "touchLines", () => {

@@ -109,8 +109,10 @@ export interface StrassenBlockArgs {
   readonly rows: number;
   readonly n: number;
   readonly k: number;
+  /** A [rows, k] row-major with row stride lda floats (default k). */
   readonly a: number;
   readonly lda?: number;
+  /** P1…P7 as packStrassenB wrote them. */
   readonly packed: number;
   readonly c: number;
   readonly ldc?: number;
@@ -231,7 +233,6 @@ function batchSliceArgs(g: ConvGeometry, count: number): number[] {
   return geometryArgs({ ...g, batch: count });
 }
 
-/** Runs the caller's share, then waits for the helper's, even when the caller's share traps. */
 /** What one depthwise multiply-add counts for against `parallelMinMacs` (GEMM's: ~53 vs ~25
  * GFLOPS, and a row split also packs two halo rows twice). */
 const DEPTHWISE_MAC_WEIGHT = 4;
@@ -244,6 +245,7 @@ const CHANNEL_SPLIT_MAX_ROWS = 7;
 /** Below this many floats a block combine stays on one thread. */
 const PARALLEL_MIN_COMBINE_FLOATS = 1 << 14;
 
+/** Runs the caller's share, then waits for the helper's, even when the caller's share traps. */
 function runThenJoin(helper: Helper, ownShare: () => void): void {
   try {
     ownShare();

@@ -28,21 +28,22 @@ export function emitStrassen(m: ModuleBuilder, gemm: number, combine: number, pa
   code.get("h").i32Const(4).i32Mul().set("sRow");
   code.get("w").i32Const(4).i32Mul().set("tRow");
   code.get("ws").get("q").get("sRow").i32Mul().i32Add().set("t");
-  const offset = (into: string, base: string, rowsDown: string | null, stride: string, across: string | null) => {
+  // Quarter (down, across) of a matrix at `base` with row stride `ld`: q rows down, `cols` floats across.
+  const quarter = (into: string, base: string, ld: string, down: boolean, cols: string | null) => {
     code.get(base);
-    if (rowsDown) code.get(rowsDown).get(stride).i32Mul().i32Add();
-    if (across) code.get(across).i32Const(4).i32Mul().i32Add();
+    if (down) code.get("q").get(ld).i32Mul().i32Add();
+    if (cols) code.get(cols).i32Const(4).i32Mul().i32Add();
     code.set(into);
   };
-  offset("a11", "a", null, "lda", null);
-  offset("a12", "a", null, "lda", "h");
-  offset("a21", "a", "q", "lda", null);
-  offset("a22", "a", "q", "lda", "h");
-  offset("c11", "c", null, "ldc", null);
-  offset("c12", "c", null, "ldc", "w");
-  offset("c21", "c", "q", "ldc", null);
-  offset("c22", "c", "q", "ldc", "w");
-  offset("biasR", "bias", null, "ldc", "w");
+  quarter("a11", "a", "lda", false, null);
+  quarter("a12", "a", "lda", false, "h");
+  quarter("a21", "a", "lda", true, null);
+  quarter("a22", "a", "lda", true, "h");
+  quarter("c11", "c", "ldc", false, null);
+  quarter("c12", "c", "ldc", false, "w");
+  quarter("c21", "c", "ldc", true, null);
+  quarter("c22", "c", "ldc", true, "w");
+  code.get("bias").get("w").i32Const(4).i32Mul().i32Add().set("biasR"); // the right half's bias
 
   /** S = x + sign·y over the q×h quarters of A. */
   const sum = (x: string, sign: number, y: string) => {

@@ -18,7 +18,7 @@
 // Row blocks too short for that (an odd last row, the rest of a long A) use the same packed
 // quarters as an ordinary product: C1 = (A1 + A2)·P2 + A2·P4, C2 = A1·P3 + (A1 + A2)·P5 (A1, A2 the column
 // halves of A), which is A·B exactly since B21 = P4 + P2 and B12 = P3 + P5.
-import type { FusedActivation, WasmKernels } from "./kernels.ts";
+import type { FusedActivation, StrassenBlockArgs, WasmKernels } from "./kernels.ts";
 
 /** Rows per thread below which a block takes the ordinary product: there the block additions
  * and the products' shorter tiles cost what the multiply-adds save (measured on one thread:
@@ -68,23 +68,12 @@ export function packStrassenB(kernels: WasmKernels, args: { k: number; n: number
   });
 }
 
-export interface StrassenGemmArgs {
+export interface StrassenGemmArgs extends Omit<StrassenBlockArgs, "rows"> {
+  /** Rows of A and C (any count: the kernel's blocks take even ones). */
   readonly m: number;
-  readonly n: number;
-  readonly k: number;
-  /** A [m, k] row-major with row stride lda floats (default k). */
-  readonly a: number;
-  readonly lda?: number;
-  /** P1…P7 as packStrassenB wrote them. */
-  readonly packed: number;
-  readonly c: number;
-  readonly ldc?: number;
-  readonly bias?: number;
-  readonly activation?: FusedActivation;
   /** Add to C instead of overwriting it (before the activation). */
   readonly accumulate?: boolean;
   /** Scratch for A's quarter sums and one product: at least (k/2)·rows floats for some even rows ≥ 2. */
-  readonly workspace: number;
   readonly workspaceFloats: number;
 }
 
