@@ -1,11 +1,11 @@
-// Depthwise convolution on the WebAssembly SIMD kernels: the forward for multiplier 1 runs
-// in place on the executor's arena; backward and other multipliers run the JavaScript kernel.
+// Depthwise convolution on the WebAssembly SIMD kernels: forward and backward for multiplier 1
+// run in place on the executor's arena; other multipliers run the JavaScript kernel.
 // 3×3 windows (no dilation, stride across 1, or 2 over at least 128 channels) take the
 // kernel's packed path, which needs scratch: room for two threads' shares is always planned.
-import type { AttrsFor, Kernel, Shape } from "./kernel.ts";
+import type { AttrsFor, ForwardCall, Kernel, Shape } from "./kernel.ts";
 import { depthwiseKernel } from "./kernels/depthwise.ts";
 import { depthwiseScratchFloats } from "./wasm/depthwise-kernel.ts";
-import type { WasmKernels } from "./wasm/kernels.ts";
+import type { ConvGeometry, WasmKernels } from "./wasm/kernels.ts";
 
 /** Floats of scratch the packed path needs for two threads (0 where it does not apply). */
 function packedScratchFloats(attrs: AttrsFor<"depthwise">, inShape: Shape, outShape: Shape): number {
@@ -23,33 +23,28 @@ export const wasmDepthwiseSizing: Kernel<"depthwise"> = {
   },
 };
 
-/** Depthwise with the SIMD forward for multiplier 1 (backward and other multipliers: JavaScript). */
+function geometry({ attrs, batch, inShapes }: ForwardCall<"depthwise">): ConvGeometry {
+  const [height, width, channels] = inShapes[0];
+  return { batch, height, width, channels, kernel: attrs.kernel, stride: attrs.stride, pad: attrs.pad, dilation: attrs.dilation };
+}
+
+/** Depthwise on the SIMD kernels for multiplier 1 (other multipliers: JavaScript). */
 export function wasmDepthwise(kernels: WasmKernels): Kernel<"depthwise"> {
+  const inMemory = (arrays: readonly (Float32Array | null | undefined)[]) => arrays.every((x) => !x || x.buffer === kernels.memory.buffer);
   return {
     ...wasmDepthwiseSizing,
     forward(call) {
-      const { attrs, batch, inShapes, inputs, output, params, activation, scratch } = call;
+      const { attrs, inShapes, inputs, output, params, activation, scratch } = call;
       const [image, weights, bias] = [inputs[0], params[0], params[1]];
-      const arrays = bias ? [image, weights, bias, output] : [image, weights, output];
-      if (attrs.multiplier !== 1 || arrays.some((x) => x.buffer !== kernels.memory.buffer)) {
+      if (attrs.multiplier !== 1 || !inMemory([image, weights, bias, output])) {
         depthwiseKernel.forward(call);
         return;
       }
-      const [height, width, channels] = inShapes[0];
       // The packed path's scratch, when the executor planned it (this kernel's scratchSize).
       const needed = packedScratchFloats(attrs, inShapes[0], call.outShape);
       const packed = needed > 0 && scratch.buffer === kernels.memory.buffer && scratch.length >= needed;
       kernels.depthwise(
-        {
-          batch,
-          height,
-          width,
-          channels,
-          kernel: attrs.kernel,
-          stride: attrs.stride,
-          pad: attrs.pad,
-          dilation: attrs.dilation,
-        },
+        geometry(call),
         {
           image: image.byteOffset,
           weights: weights.byteOffset,
@@ -60,6 +55,28 @@ export function wasmDepthwise(kernels: WasmKernels): Kernel<"depthwise"> {
           scratchFloats: packed ? needed : undefined,
         },
       );
+    },
+
+    backward(call) {
+      const { attrs, batch, outShape, inputs, params, outGrad, inGrads, paramGrads } = call;
+      const [dx, dweights, dBias] = [inGrads[0], paramGrads[0], paramGrads[1]];
+      const dyFloats = batch * outShape[0] * outShape[1] * outShape[2];
+      // The bias gradient reads dY's rows as whole vectors: 12 bytes past its end must exist.
+      const readable = outGrad.byteOffset + 4 * dyFloats + 16 <= kernels.memory.buffer.byteLength;
+      if (attrs.multiplier !== 1 || !inMemory([inputs[0], params[0], outGrad, dx, dweights, dBias]) || (dBias && !readable)) {
+        depthwiseKernel.backward(call);
+        return;
+      }
+      if (dx || dweights) {
+        kernels.depthwiseGrad(geometry(call), {
+          image: inputs[0].byteOffset,
+          weights: params[0].byteOffset,
+          dy: outGrad.byteOffset,
+          dx: dx?.byteOffset,
+          dweights: dweights?.byteOffset,
+        });
+      }
+      if (dBias) kernels.columnSums({ n: outShape[2], k: dyFloats / outShape[2], x: outGrad.byteOffset, out: dBias.byteOffset });
     },
   };
 }

@@ -1,7 +1,7 @@
 // The WebAssembly backend's training paths (wasm-conv.ts, wasm-layer-kernels.ts) give the
 // JavaScript reference's results: a training step of LeNet-5-style networks in both variants
 // (tanh + average pooling, relu + max pooling) and of nets covering the other activations (swish too),
-// implicit and patch-matrix convs (strides, dilation, asymmetric pads, more than 16 filters),
+// implicit and patch-matrix convs (strides, dilation, asymmetric pads, more than 16 filters), depthwise convs,
 // global pools, input gradients, a conv whose patches are too large to keep, eval-mode forwards; and it is
 // deterministic.
 import { describe, expect, it } from "vitest";
@@ -132,6 +132,29 @@ function broadcastNet(): Program {
   return b.build([b.op({ op: "dense", units: 3, bias: true }, flat, [3])]);
 }
 
+/** Depthwise layers (the SIMD backward): 3×3 with bias and relu6, a strided and padded one
+ * without bias, and a channel count that is not a multiple of 4. */
+function depthwiseNet(): Program {
+  const b = new ProgramBuilder();
+  const depthwise = (k: number, s: number, pad: number, bias: boolean): OpAttrs => ({
+    op: "depthwise",
+    kernel: [k, k],
+    stride: [s, s],
+    pad: [pad, pad, pad, pad],
+    dilation: [1, 1],
+    multiplier: 1,
+    bias,
+  });
+  let t = b.input("x", [9, 8, 6]);
+  t = b.op(depthwise(3, 1, 1, true), t, [9, 8, 6]);
+  t = b.op({ op: "relu6" }, t, [9, 8, 6]);
+  t = b.op(depthwise(3, 2, 1, false), t, [5, 4, 6]);
+  t = b.op(conv(10, 1), t, [5, 4, 10]);
+  t = b.op(depthwise(2, 1, 0, true), t, [4, 3, 10]);
+  t = b.op({ op: "flatten" }, t, [120]);
+  return b.build([b.op({ op: "dense", units: 3, bias: true }, t, [3])]);
+}
+
 interface StepResult {
   output: Float32Array;
   grads: Map<string, Float32Array>;
@@ -195,6 +218,10 @@ describe("WebAssembly training paths", () => {
 
   it("squeeze-and-excitation and residual broadcasts of mul and add, and one left to the reference", async () => {
     await compare(broadcastNet(), 3, true);
+  });
+
+  it("depthwise layers (strides, pads, with and without bias): input, weight and bias gradients", async () => {
+    await compare(depthwiseNet(), 3, true);
   });
 
   it("a conv whose patches are too large to keep rebuilds them in backward", async () => {

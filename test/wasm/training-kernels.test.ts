@@ -1,12 +1,13 @@
 // The WebAssembly kernels behind the training fast paths, against float64 formulas and the
 // pure-TypeScript reference kernels: element-wise activations and their gradients, pools
 // forward and backward, patches/addPatches (im2col/col2im by window rows), the narrow GEMM,
-// column sums, and the add / mul broadcasts. Every kernel is checked with a guard band around its output so a write
+// column sums, the depthwise backward, and the add / mul broadcasts. Every kernel is checked with a guard band around its output so a write
 // outside the given ranges fails.
 import { describe, expect, it } from "vitest";
 import { jsGemm } from "../../src/runtime/gemm.ts";
 import type { ForwardCall } from "../../src/runtime/kernel.ts";
 import { col2imAdd, im2col } from "../../src/runtime/kernels/conv-geometry.ts";
+import { depthwiseBackward, depthwiseGeometry } from "../../src/runtime/kernels/depthwise.ts";
 import { avgpoolKernel, maxpoolKernel } from "../../src/runtime/kernels/pool.ts";
 import type { Pad4 } from "../../src/runtime/ops.ts";
 import { Rng } from "../../src/runtime/rng.ts";
@@ -352,6 +353,45 @@ for (const fma of [false, true]) {
         expect(relativeError(heap.f32(outAt, n), want), `n${n} k${k}`).toBeLessThanOrEqual(1e-5);
         expectGuardsIntact(heap, outAt, n, `n${n} k${k}`);
       }
+    });
+
+    it("accumulates the depthwise input and weight gradients as the reference kernel does", async () => {
+      const { kernels, heap } = await setUp(fma);
+      const cases: ConvGeometry[] = [
+        { batch: 2, height: 7, width: 6, channels: 8, kernel: [3, 3], stride: [1, 1], pad: [1, 1, 1, 1], dilation: [1, 1] },
+        { batch: 1, height: 9, width: 8, channels: 13, kernel: [3, 3], stride: [2, 2], pad: [0, 1, 0, 1], dilation: [1, 1] },
+        { batch: 1, height: 8, width: 9, channels: 6, kernel: [5, 3], stride: [1, 2], pad: [2, 2, 1, 0], dilation: [2, 1] },
+        { batch: 3, height: 4, width: 4, channels: 1, kernel: [2, 2], stride: [1, 1], pad: [0, 0, 0, 0], dilation: [1, 1] },
+      ];
+      cases.forEach((g, index) => {
+        const [oh, ow] = convOutputSize(g);
+        const c = g.channels;
+        const geometry = depthwiseGeometry({ ...g, multiplier: 1 }, [g.height, g.width, c], [oh, ow, c]);
+        const image = randomArray(g.batch * g.height * g.width * c, index + 1);
+        const weights = randomArray(g.kernel[0] * g.kernel[1] * c, index + 2);
+        const dy = randomArray(g.batch * oh * ow * c, index + 3);
+        const dx0 = randomArray(image.length, index + 4);
+        const dw0 = randomArray(weights.length, index + 5);
+        for (const [withDx, withDw] of [[true, true], [true, false], [false, true]] as const) {
+          heap.reset();
+          const dxAt = guarded(heap, dx0);
+          const dwAt = guarded(heap, dw0);
+          kernels.depthwiseGrad(g, {
+            image: heap.put(image),
+            weights: heap.put(weights),
+            dy: heap.put(dy),
+            dx: withDx ? dxAt : undefined,
+            dweights: withDw ? dwAt : undefined,
+          });
+          const [wantDx, wantDw] = [dx0.slice(), dw0.slice()];
+          depthwiseBackward(geometry, 1, g.batch, image, weights, dy, withDx ? wantDx : null, withDw ? wantDw : null);
+          const label = `case ${index} dx ${withDx} dw ${withDw}`;
+          expect(relativeError(heap.f32(dxAt, dx0.length), wantDx), `${label}: dx`).toBeLessThanOrEqual(1e-5);
+          expect(relativeError(heap.f32(dwAt, dw0.length), wantDw), `${label}: dweights`).toBeLessThanOrEqual(1e-5);
+          expectGuardsIntact(heap, dxAt, dx0.length, `${label}: dx`);
+          expectGuardsIntact(heap, dwAt, dw0.length, `${label}: dweights`);
+        }
+      });
     });
 
     it("adds and multiplies same-shape arrays exactly, in place or not, on any length", async () => {

@@ -4,6 +4,7 @@ import { wasm, type WasmModule } from "./webassembly-api.ts";
 import { emitGemm, emitPackB, type GemmShape } from "./gemm-kernel.ts";
 import { emitCol2im } from "./col2im-kernel.ts";
 import { emitDepthwise } from "./depthwise-kernel.ts";
+import { emitDepthwiseGrad } from "./depthwise-grad-kernel.ts";
 import { emitElementwise } from "./elementwise-kernel.ts";
 import { emitPools } from "./pool-kernel.ts";
 import { emitPatches } from "./patches-kernel.ts";
@@ -24,6 +25,7 @@ export function buildKernelModule(config: KernelModuleConfig): Uint8Array {
   emitPackB(m, config.gemm.nv);
   emitCol2im(m);
   emitDepthwise(m, config.gemm.fma);
+  emitDepthwiseGrad(m);
   emitElementwise(m, config.gemm.fma);
   emitPools(m);
   emitPatches(m);

@@ -163,6 +163,10 @@ export interface WasmKernels {
       readonly scratchFloats?: number;
     },
   ): void;
+  /** The depthwise conv's backward, multiplier 1 (g as for `depthwise`): adds the input gradient
+   * into `dx` ([batch, h, w, C]) and the weight gradient into `dweights` ([kh, kw, C]) from the
+   * forward's input `image`, its `weights` and `dy` ([batch, oh, ow, C]); either may be left out. */
+  depthwiseGrad(g: ConvGeometry, args: { readonly image: number; readonly weights: number; readonly dy: number; readonly dx?: number; readonly dweights?: number }): void;
   /** y = f(x) over n floats (y may be x). */
   activation(kind: ElementwiseActivation, args: { readonly x: number; readonly y: number; readonly n: number }): void;
   /** dx += dy·f'(y) over n floats, y being the forward's output — or, for the activations in
@@ -287,6 +291,7 @@ interface KernelExports {
   column_sums(...args: number[]): void;
   block_combine(...args: number[]): void;
   strassen(...args: number[]): void;
+  depthwise_grad(...args: number[]): void;
   add_same(...args: number[]): void;
   mul_same(...args: number[]): void;
   scale_channels(...args: number[]): void;
@@ -472,6 +477,8 @@ export function instantiateWasmKernels(
       }
       splitOutput("depthwise", g, work, ow * c, (geometry, di, dout) => call(geometry, di, dout, 0, c, di === 0 && dout === 0 ? scratch : second));
     },
+    depthwiseGrad: (g, { image, weights, dy, dx = -1, dweights = -1 }) =>
+      exports.depthwise_grad(image, ...geometryArgs(g), weights, dy, dx, dweights),
     activation: (kind, { x, y, n }) => exports[kind]!(x, y, n),
     activationGrad: (kind, { y, dy, dx, n }) => exports[`${kind}_grad`]!(y, dy, dx, n),
     combine: (kind, { x, w, y, n }) => (kind === "add" ? exports.add_same : exports.mul_same)(x, w, y, n),
