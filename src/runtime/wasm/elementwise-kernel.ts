@@ -268,26 +268,25 @@ function emitScaleChannels(m: ModuleBuilder): void {
   code.forRange("b", "batch", () => {
     code.forRange("p", "pixels", () => {
       code.i32Const(0).set("j");
-      code.block(() =>
-        code.loop(() => {
-          code.get("j").get("vectorEnd").i32GeS().brIf(1);
-          code.get("y").get("j").i32Add();
-          code.get("x").get("j").i32Add().v128Load().get("s").get("j").i32Add().v128Load().f32x4Mul();
-          code.v128Store();
-          code.get("j").i32Const(16).i32Add().set("j");
-          code.br(0);
-        }),
-      );
-      code.block(() =>
-        code.loop(() => {
-          code.get("j").get("end").i32GeS().brIf(1);
-          code.get("y").get("j").i32Add();
-          code.get("x").get("j").i32Add().f32Load().get("s").get("j").i32Add().f32Load().f32Mul();
-          code.f32Store();
-          code.get("j").i32Const(4).i32Add().set("j");
-          code.br(0);
-        }),
-      );
+      for (const vector of [true, false]) {
+        code.block(() =>
+          code.loop(() => {
+            code.get("j").get(vector ? "vectorEnd" : "end").i32GeS().brIf(1);
+            const load = (base: string) => {
+              code.get(base).get("j").i32Add();
+              if (vector) code.v128Load();
+              else code.f32Load();
+            };
+            code.get("y").get("j").i32Add();
+            load("x");
+            load("s");
+            if (vector) code.f32x4Mul().v128Store();
+            else code.f32Mul().f32Store();
+            code.get("j").i32Const(vector ? 16 : 4).i32Add().set("j");
+            code.br(0);
+          }),
+        );
+      }
       code.get("x").get("end").i32Add().set("x");
       code.get("y").get("end").i32Add().set("y");
     });
