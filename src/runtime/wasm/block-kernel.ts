@@ -42,22 +42,8 @@ function emitRows(code: Code, variant: Variant): void {
   code.get("z").set("pz");
   code.forRange("r", "rows", () => {
     code.i32Const(0).set("col");
-    code.block(() =>
-      code.loop(() => {
-        code.get("col").get("vectorEnd").i32GeS().brIf(1);
-        emitColumn(code, 4, variant);
-        code.get("col").i32Const(16).i32Add().set("col");
-        code.br(0);
-      }),
-    );
-    code.block(() =>
-      code.loop(() => {
-        code.get("col").get("end").i32GeS().brIf(1);
-        emitColumn(code, 1, variant);
-        code.get("col").i32Const(4).i32Add().set("col");
-        code.br(0);
-      }),
-    );
+    code.forStep("col", "vectorEnd", 16, () => emitColumn(code, 4, variant));
+    code.forStep("col", "end", 4, () => emitColumn(code, 1, variant));
     code.get("px").get("ldx").i32Add().set("px");
     code.get("py").get("ldy").i32Add().set("py");
     code.get("pz").get("ldz").i32Add().set("pz");

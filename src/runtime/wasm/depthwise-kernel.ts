@@ -101,33 +101,21 @@ function emitChannelBlocks(code: Code, block: Block, fma: boolean, taps: (lanes:
 /** One channel block of any pixel: every tap is checked against the image borders. */
 function emitChannelBlock(code: Code, block: Block, fma: boolean): void {
   emitChannelBlocks(code, block, fma, ({ count, madd }) => {
-    code.i32Const(0).set("ky");
-    code.block(() =>
-      code.loop(() => {
-        code.get("ky").get("kh").i32GeS().brIf(1);
-        code.get("iy0").get("ky").get("dh").i32Mul().i32Add().tee("iy").get("h").i32LtU();
-        code.if(() => {
-          code.i32Const(0).set("kx");
-          code.block(() =>
-            code.loop(() => {
-              code.get("kx").get("kw").i32GeS().brIf(1);
-              code.get("ix0").get("kx").get("dw").i32Mul().i32Add().tee("ix").get("w").i32LtU();
-              code.if(() => {
-                code.get("b").get("h").i32Mul().get("iy").i32Add().get("w").i32Mul().get("ix").i32Add();
-                code.get("cBytes").i32Mul().get("image").i32Add().get("x").i32Add().set("pixel");
-                code.get("ky").get("kw").i32Mul().get("kx").i32Add();
-                code.get("cBytes").i32Mul().get("weights").i32Add().get("x").i32Add().set("tap");
-                for (let v = 0; v < count; v++) madd(v);
-              });
-              code.get("kx").i32Const(1).i32Add().set("kx");
-              code.br(0);
-            }),
-          );
-        });
-        code.get("ky").i32Const(1).i32Add().set("ky");
-        code.br(0);
-      }),
-    );
+    code.forRange("ky", "kh", () => {
+      code.get("iy0").get("ky").get("dh").i32Mul().i32Add().tee("iy").get("h").i32LtU();
+      code.if(() =>
+        code.forRange("kx", "kw", () => {
+          code.get("ix0").get("kx").get("dw").i32Mul().i32Add().tee("ix").get("w").i32LtU();
+          code.if(() => {
+            code.get("b").get("h").i32Mul().get("iy").i32Add().get("w").i32Mul().get("ix").i32Add();
+            code.get("cBytes").i32Mul().get("image").i32Add().get("x").i32Add().set("pixel");
+            code.get("ky").get("kw").i32Mul().get("kx").i32Add();
+            code.get("cBytes").i32Mul().get("weights").i32Add().get("x").i32Add().set("tap");
+            for (let v = 0; v < count; v++) madd(v);
+          });
+        }),
+      );
+    });
   });
 }
 

@@ -269,23 +269,18 @@ function emitScaleChannels(m: ModuleBuilder): void {
     code.forRange("p", "pixels", () => {
       code.i32Const(0).set("j");
       for (const vector of [true, false]) {
-        code.block(() =>
-          code.loop(() => {
-            code.get("j").get(vector ? "vectorEnd" : "end").i32GeS().brIf(1);
-            const load = (base: string) => {
-              code.get(base).get("j").i32Add();
-              if (vector) code.v128Load();
-              else code.f32Load();
-            };
-            code.get("y").get("j").i32Add();
-            load("x");
-            load("s");
-            if (vector) code.f32x4Mul().v128Store();
-            else code.f32Mul().f32Store();
-            code.get("j").i32Const(vector ? 16 : 4).i32Add().set("j");
-            code.br(0);
-          }),
-        );
+        code.forStep("j", vector ? "vectorEnd" : "end", vector ? 16 : 4, () => {
+          const load = (base: string) => {
+            code.get(base).get("j").i32Add();
+            if (vector) code.v128Load();
+            else code.f32Load();
+          };
+          code.get("y").get("j").i32Add();
+          load("x");
+          load("s");
+          if (vector) code.f32x4Mul().v128Store();
+          else code.f32Mul().f32Store();
+        });
       }
       code.get("x").get("end").i32Add().set("x");
       code.get("y").get("end").i32Add().set("y");

@@ -118,11 +118,16 @@ export class Code {
   /** `for (counter = 0; counter < end; counter++) body()`, with i32 locals (signed compare). */
   forRange(counter: string, end: string, body: () => void): this {
     this.i32Const(0).set(counter);
+    return this.forStep(counter, end, 1, body);
+  }
+  /** `for (; counter < end; counter += step) body()` from the counter's current value (i32
+   * locals, signed compare): a vector loop, then its scalar tail from where it stopped. */
+  forStep(counter: string, end: string, step: number, body: () => void): this {
     return this.block(() =>
       this.loop(() => {
         this.get(counter).get(end).i32GeS().brIf(1);
         body();
-        this.get(counter).i32Const(1).i32Add().set(counter);
+        this.get(counter).i32Const(step).i32Add().set(counter);
         this.br(0);
       }),
     );
