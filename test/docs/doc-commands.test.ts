@@ -15,7 +15,8 @@ describe("console blocks of docs/", () => {
     expect(commands.filter((c) => c.file === "docs/reference/primer.md").length).toBeGreaterThanOrEqual(10);
   });
 
-  describe.concurrent("commands", () => {
+  // One at a time: each command is a whole netc process, and the machine may be busy.
+  describe("commands", () => {
     it.each(commands.map((c) => [`${c.file}:${c.line}: netc ${c.args.join(" ")}`, c] as const))("%s", async (_, c) => {
       const r = await runNetc(c.args, scratch);
       expect(r.stderr).toBe("");

@@ -10,7 +10,7 @@ const scratch = scratchDirectory();
 const commands = consoleCommands("README.md");
 const programs = codeBlocks(readme).filter((b) => b.info === "ts");
 
-describe.concurrent("README.md", () => {
+describe("README.md", () => {
   it("has runnable blocks", () => {
     expect(commands.length).toBeGreaterThan(0);
     expect(programs.length).toBeGreaterThan(0);
