@@ -48,8 +48,11 @@ function lossSection(config: TrainConfig, plan: LossPlan): string[] {
       if (plan.input === "logits") {
         return fn("loss_fn(output, target)", doc, [
           "classes = output.shape[-1]",
-          "rows = target.reshape(-1) if not target.is_floating_point() else target.reshape(-1, classes)",
-          `return ${pyCall("F.cross_entropy", ["output.reshape(-1, classes)", "rows"], { label_smoothing: eps ? pyFloat(eps) : undefined })}`,
+          "if target.is_floating_point():  # one-hot or soft labels",
+          "    target = target.reshape(-1, classes)",
+          "else:  # class indices",
+          "    target = target.reshape(-1)",
+          `return ${pyCall("F.cross_entropy", ["output.reshape(-1, classes)", "target"], { label_smoothing: eps ? pyFloat(eps) : undefined })}`,
         ]);
       }
       return [

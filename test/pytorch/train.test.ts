@@ -1,0 +1,130 @@
+// `python train.py` from `netc export --pytorch` against `netc train`: the same starting weights
+// (netc's --init, the package's --init), no shuffle, 20 SGD steps each. The losses agree to 1e-4
+// relative and so do the trained weights; the sampler visits netc's shuffled order.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { runExport } from "../../src/cli/export.ts";
+import { runTrain } from "../../src/cli/train.ts";
+import { epochOrder, randomBelow } from "../../src/data/shuffle.ts";
+import { writeNpy } from "../../src/io/npy.ts";
+import { readSafetensors } from "../../src/io/safetensors.ts";
+import { Rng } from "../../src/runtime/index.ts";
+import { graphOf, randomInput, randomWeights, writeWeights } from "./harness.ts";
+import { runPython } from "./python.ts";
+
+const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
+
+/** Runs a CLI function with stdout captured; returns the exit code and the lines. */
+export async function captured(run: () => Promise<number>): Promise<{ code: number; lines: string[] }> {
+  const chunks: string[] = [];
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  try {
+    const code = await run();
+    return { code, lines: chunks.join("").split("\n").filter((l) => l !== "") };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+const epochLosses = (lines: readonly string[]): number[] =>
+  lines.map((l) => JSON.parse(l) as { event: string; loss?: number }).filter((e) => e.event === "epoch").map((e) => e.loss!);
+
+function expectRelativelyClose(actual: readonly number[], expected: readonly number[], rtol: number, what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  actual.forEach((a, i) => {
+    const error = Math.abs(a - expected[i]) / Math.max(Math.abs(expected[i]), 1e-12);
+    expect(error, `${what} [${i}]: ${a} vs ${expected[i]}`).toBeLessThanOrEqual(rtol);
+  });
+}
+
+interface TrainCase {
+  readonly file: string;
+  readonly samples: number;
+  /** Labels for the samples: class indices [N] or masks [N, H, W, 1]. */
+  readonly labels: (count: number, rng: Rng) => { shape: number[]; data: Float32Array };
+}
+
+const CASES: TrainCase[] = [
+  {
+    // 20 epochs of one batch: every epoch's loss is one step's loss.
+    file: "bn-cnn.net",
+    samples: 6,
+    labels: (n, rng) => ({ shape: [n], data: Float32Array.from({ length: n }, () => randomBelow(rng, 3)) }),
+  },
+  {
+    // 4 epochs of 5 steps, the last one a partial batch of 2.
+    file: "dice-net.net",
+    samples: 18,
+    labels: (n, rng) => ({ shape: [n, 10, 10, 1], data: Float32Array.from({ length: n * 100 }, () => Number(rng.uniform() < 0.4)) }),
+  },
+];
+
+describe("train.py follows netc train", () => {
+  const dir = mkdtempSync(join(tmpdir(), "netc-pytorch-train-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const [index, c] of CASES.entries()) {
+    it(`${c.file}: 20 SGD steps give netc's losses and weights`, async () => {
+      const file = join(FIXTURES, c.file);
+      const graph = graphOf(file);
+      const folder = join(dir, String(index));
+      const init = join(folder, "init.safetensors");
+      const rng = new Rng(7 + index);
+      const x = join(folder, "x.npy");
+      const y = join(folder, "y.npy");
+      const pkg = join(folder, "package");
+      // mkdir through the export (it creates parents), then write the data beside it.
+      expect((await captured(() => runExport(file, { params: {}, pytorch: pkg }))).code).toBe(0);
+      writeWeights(init, randomWeights(graph, 3 + index));
+      writeNpy(x, randomInput(graph, c.samples, 11 + index));
+      writeNpy(y, c.labels(c.samples, rng));
+
+      const netcOut = join(folder, "netc.safetensors");
+      const netc = await captured(() =>
+        runTrain(file, { params: {}, data: `${x},${y}`, init, out: netcOut, json: true }),
+      );
+      expect(netc.code).toBe(0);
+
+      const torchOut = join(folder, "torch.safetensors");
+      const torch = runPython(["train.py", "--data", `${x},${y}`, "--init", init, "--out", torchOut, "--json", "--device", "cpu"], {
+        cwd: pkg,
+      });
+      const torchLines = torch.stdout.split("\n").filter((l) => l !== "");
+      const netcLosses = epochLosses(netc.lines);
+      expect(netcLosses.length * (c.samples === 6 ? 1 : 5)).toBe(20);
+      expectRelativelyClose(epochLosses(torchLines), netcLosses, 1e-4, `${c.file} losses`);
+      // The runs did learn: the loss moved well beyond the tolerance.
+      expect(Math.abs(netcLosses[netcLosses.length - 1] - netcLosses[0]) / netcLosses[0]).toBeGreaterThan(0.05);
+
+      const trained = readSafetensors(netcOut).tensors;
+      for (const [key, tensor] of readSafetensors(torchOut).tensors) {
+        const expected = trained.get(key)!.data;
+        tensor.data.forEach((v, i) => expect(Math.abs(v - expected[i]), `${key}[${i}]`).toBeLessThanOrEqual(1e-4));
+      }
+      expect(JSON.parse(torchLines[torchLines.length - 1])).toEqual({ event: "done", weights: torchOut });
+    }, 120_000);
+  }
+
+  it("visits netc's shuffled order, split across processes as netc's batches", () => {
+    const pkg = join(dir, "0", "package");
+    const script = [
+      "import sys",
+      "sys.argv = ['train.py']",
+      "import train",
+      "train.SHUFFLE = True",
+      "rng = train.Xoshiro128(5)",
+      "print([train.netc_order(10, rng) for _ in range(3)])",
+      "print([list(train.NetcSampler(10, 2, r, train.Xoshiro128(5))) for r in (0, 1)])",
+    ].join("\n");
+    const lines = runPython(["-c", script], { cwd: pkg }).stdout.trim().split("\n");
+    const rng = new Rng(5);
+    const orders = [0, 1, 2].map(() => [...epochOrder(10, true, rng)]);
+    expect(JSON.parse(lines[0])).toEqual(orders);
+    expect(JSON.parse(lines[1])).toEqual([orders[0].filter((_, i) => i % 2 === 0), orders[0].filter((_, i) => i % 2 === 1)]);
+  });
+});
