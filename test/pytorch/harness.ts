@@ -6,6 +6,7 @@ import { writeSafetensors, type TensorData } from "../../src/io/safetensors.ts";
 import { weightSpecs } from "../../src/io/weights.ts";
 import type { Graph } from "../../src/ir/graph.ts";
 import { initializeParams, Rng } from "../../src/runtime/index.ts";
+import { vi } from "vitest";
 import type { BatchedArray } from "../onnx/onnx-harness.ts";
 
 export function graphOf(file: string, model?: string, params: Record<string, ParamValue> = {}): Graph {
@@ -49,4 +50,19 @@ export function writeWeights(path: string, weights: Map<string, TensorData>): vo
 export function readArray(path: string): BatchedArray {
   const y = readNpy(path);
   return { shape: y.shape, data: Float32Array.from(y.data as ArrayLike<number>) };
+}
+
+/** Runs a CLI function with stdout captured; returns the exit code and the lines. */
+export async function captured(run: () => Promise<number>): Promise<{ code: number; lines: string[] }> {
+  const chunks: string[] = [];
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  try {
+    const code = await run();
+    return { code, lines: chunks.join("").split("\n").filter((l) => l !== "") };
+  } finally {
+    spy.mockRestore();
+  }
 }

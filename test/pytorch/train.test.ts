@@ -4,32 +4,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runExport } from "../../src/cli/export.ts";
 import { runTrain } from "../../src/cli/train.ts";
 import { epochOrder, randomBelow } from "../../src/data/shuffle.ts";
 import { writeNpy } from "../../src/io/npy.ts";
 import { readSafetensors } from "../../src/io/safetensors.ts";
 import { Rng } from "../../src/runtime/index.ts";
-import { graphOf, randomInput, randomWeights, writeWeights } from "./harness.ts";
+import { captured, graphOf, randomInput, randomWeights, writeWeights } from "./harness.ts";
 import { runPython } from "./python.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
-
-/** Runs a CLI function with stdout captured; returns the exit code and the lines. */
-export async function captured(run: () => Promise<number>): Promise<{ code: number; lines: string[] }> {
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await run();
-    return { code, lines: chunks.join("").split("\n").filter((l) => l !== "") };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 const epochLosses = (lines: readonly string[]): number[] =>
   lines.map((l) => JSON.parse(l) as { event: string; loss?: number }).filter((e) => e.event === "epoch").map((e) => e.loss!);
