@@ -95,6 +95,31 @@ describe("train.py follows netc train", () => {
     }, 120_000);
   }
 
+  it("--resume from an epoch's checkpoint ends where an uninterrupted run ends", () => {
+    const folder = join(dir, "1");
+    const pkg = join(folder, "package");
+    const data = ["--data", `${join(folder, "x.npy")},${join(folder, "y.npy")}`, "--json", "--device", "cpu"];
+    const whole = join(folder, "whole.safetensors");
+    const first = join(folder, "first.safetensors");
+    const resumed = join(folder, "resumed.safetensors");
+    runPython(["train.py", ...data, "--epochs", "2", "--out", whole], { cwd: pkg });
+    runPython(["train.py", ...data, "--epochs", "1", "--out", first], { cwd: pkg });
+    const checkpoint = join(folder, "first.ckpt.safetensors");
+    const stdout = runPython(["train.py", ...data, "--epochs", "2", "--resume", checkpoint, "--out", resumed], {
+      cwd: pkg,
+    }).stdout;
+    expect(stdout.split("\n").filter((l) => l.includes('"epoch"'))).toHaveLength(1);
+    const expected = readSafetensors(whole).tensors;
+    for (const [key, tensor] of readSafetensors(resumed).tensors) {
+      const want = expected.get(key)!.data;
+      tensor.data.forEach((v, i) => expect(Math.abs(v - want[i]), `${key}[${i}]`).toBeLessThanOrEqual(1e-6));
+    }
+    // The checkpoint is netc's format: weights, optimizer/<key>/momentum_buffer, netc.checkpoint.
+    const { tensors, metadata } = readSafetensors(checkpoint);
+    expect(JSON.parse(metadata["netc.checkpoint"]!)).toMatchObject({ version: 1, epoch: 1, step: 5, optimizer: { kind: "sgd" } });
+    expect(tensors.get("optimizer/conv_0.kernel/momentum_buffer")!.shape).toEqual([36]);
+  });
+
   it("visits netc's shuffled order, split across processes as netc's batches", () => {
     const pkg = join(dir, "0", "package");
     const script = [

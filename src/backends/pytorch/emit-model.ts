@@ -7,7 +7,7 @@ import type { Program, ProgramNode } from "../../runtime/ops.ts";
 import { PytorchExportError } from "./errors.ts";
 import { layoutConverters } from "./layouts.ts";
 import { emitOp, type OpCode, type TensorBinding, type WeightLayout } from "./ops.ts";
-import { pyName, pyString, pyTuple, wrapLine } from "./python-source.ts";
+import { docstring, pyName, pyString, pyTuple, wrapLine } from "./python-source.ts";
 
 export interface ModelEmitOptions {
   /** The class name: the model's name. */
@@ -90,12 +90,13 @@ export function emitModelPy(program: Program, options: ModelEmitOptions): string
   const summary = `${argDocs} (NHWC) -> ${resultDocs}.`;
   const forwardDoc = fused
     ? [
-        `"""${summary}`,
+        `        """${summary}`,
         "",
-        `With logits=True, the input of the final ${options.fusedFinalOp}, which the training loss fuses.`,
-        '"""',
+        `        With logits=True: the input of the final ${options.fusedFinalOp}, which the training`,
+        "        loss fuses.",
+        '        """',
       ]
-    : [`"""${summary}"""`];
+    : docstring(8, summary);
 
   const usedLayouts = new Set<WeightLayout>(tensors.map((t) => t.layout));
   const body = [...modules.map(([attr, ctor]) => `self.${attr} = ${ctor}`), ...forward].join("\n");
@@ -115,8 +116,8 @@ export function emitModelPy(program: Program, options: ModelEmitOptions): string
     `"""${options.className}, exported by netc${options.source ? ` from ${options.source}` : ""}.`,
     "",
     "The module takes and returns NHWC tensors, as netc does; [H, W, C] activations run",
-    "channels-first (NCHW) inside. load_netc_weights and save_netc_weights read and write netc's",
-    "safetensors weights (keys <layer>.<tensor>, Keras layouts), so weights move both ways.",
+    "channels-first (NCHW) inside. load_netc_weights and save_netc_weights read and write",
+    "netc's safetensors weights (keys <layer>.<tensor>, Keras layouts) both ways.",
     '"""',
     ...imports,
     "",
@@ -136,7 +137,7 @@ export function emitModelPy(program: Program, options: ModelEmitOptions): string
     ...modules.map(([attr, ctor]) => `        self.${attr} = ${ctor}`),
     "",
     `    def forward(self, ${signature}):`,
-    ...forwardDoc.map((l) => (l === "" ? "" : `        ${l}`)),
+    ...forwardDoc,
     ...forward.map((l) => `        ${l}`),
     "",
     "",

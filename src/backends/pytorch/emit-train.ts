@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { TrainConfig } from "../../ir/graph.ts";
 import { planLoss, type LossPlan } from "../../runtime/train/losses.ts";
-import { pyBool, pyCall, pyFloat, pyName, pyString, pyTuple, wrapLine } from "./python-source.ts";
+import { docstring, pyBool, pyCall, pyFloat, pyName, pyString, pyTuple, wrapLine } from "./python-source.ts";
 
 const CORE_PY = fileURLToPath(new URL("./python/train_core.py", import.meta.url));
 
@@ -25,7 +25,7 @@ export function fusedFinalOp(config: TrainConfig, lastOp: string): string | unde
 
 const fn = (signature: string, doc: string, body: readonly string[]): string[] => [
   `def ${signature}:`,
-  `    """${doc}"""`,
+  ...docstring(4, doc),
   ...body.map((l) => (l === "" ? "" : `    ${l}`)),
 ];
 
@@ -44,7 +44,7 @@ function lossSection(config: TrainConfig, plan: LossPlan): string[] {
   switch (loss.kind) {
     case "cross_entropy": {
       const eps = loss.labelSmoothing;
-      const doc = `cross_entropy${eps ? `(label_smoothing = ${eps})` : ""} on ${reads}, a row per entry of the last axis.`;
+      const doc = `cross_entropy${eps ? `(label_smoothing = ${eps})` : ""} on ${reads}; rows on the last axis.`;
       if (plan.input === "logits") {
         return fn("loss_fn(output, target)", doc, [
           "classes = output.shape[-1]",
@@ -115,7 +115,7 @@ function lossSection(config: TrainConfig, plan: LossPlan): string[] {
 
 function readsSection(fused: string | undefined): string[] {
   const input = fused
-    ? fn("loss_input(model, x)", `What the loss reads: the input of the final ${fused}, fused into the loss as netc does.`, [
+    ? fn("loss_input(model, x)", `What the loss reads: the input of the final ${fused}, which it fuses, as netc.`, [
         "return model(x, logits=True)",
       ])
     : fn("loss_input(model, x)", "What the loss reads: the model's output.", ["return model(x)"]);
@@ -309,12 +309,13 @@ export function emitTrainPy(config: TrainConfig, options: TrainEmitOptions): str
   ];
   const core = readFileSync(CORE_PY, "utf8").replaceAll("__MODEL__", className).trimEnd();
   const lines = [
-    `"""Train ${options.className} as its netc train section says, on one process or several (torchrun, DDP).`,
+    `"""Train ${options.className} per its netc train section: one process, or many (torchrun).`,
     "",
     "    python train.py --data DATA",
     "    torchrun --nproc_per_node=4 train.py --data DATA",
     "",
-    "DATA is x.npy,y.npy or a folder written by `netc data mnist|nuclei --out DIR`. See README.md.",
+    "DATA is x.npy,y.npy or a folder written by `netc data mnist|nuclei --out DIR`.",
+    "See README.md for several machines and SLURM.",
     '"""',
     "import argparse",
     "import json",
@@ -331,7 +332,13 @@ export function emitTrainPy(config: TrainConfig, options: TrainEmitOptions): str
     "from torch.nn.parallel import DistributedDataParallel",
     "from torch.utils.data import DistributedSampler",
     "",
-    `from model import ${className}, load_netc_weights, save_netc_weights, to_netc_layout, to_torch_layout`,
+    "from model import (",
+    `    ${className},`,
+    "    load_netc_weights,",
+    "    save_netc_weights,",
+    "    to_netc_layout,",
+    "    to_torch_layout,",
+    ")",
     "",
     "# The train section, resolved. --epochs and --batch override the first two.",
     `EPOCHS = ${config.epochs}`,

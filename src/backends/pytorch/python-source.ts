@@ -129,6 +129,25 @@ export function wrapLine(line: string): string[] {
   return [line];
 }
 
+/**
+ * A docstring at `indent` columns: one line when it fits in 88 columns, else the words wrapped
+ * after the opening quotes, with the closing quotes on their own line.
+ */
+export function docstring(indent: number, text: string): string[] {
+  const pad = " ".repeat(indent);
+  if (indent + text.length + 6 <= MAX_LINE) return [`${pad}"""${text}"""`];
+  const lines: string[] = [];
+  let line = `${pad}"""`;
+  for (const word of text.split(" ")) {
+    const next = line.trimEnd().endsWith('"""') || line === pad ? `${line}${word}` : `${line} ${word}`;
+    if (next.length > MAX_LINE && line.trim() !== "") {
+      lines.push(line);
+      line = `${pad}${word}`;
+    } else line = next;
+  }
+  return [...lines, line, `${pad}"""`];
+}
+
 /** Lines indented by `levels` × 4 spaces and wrapped. */
 export function block(levels: number, lines: readonly string[]): string[] {
   const pad = " ".repeat(4 * levels);

@@ -16,14 +16,18 @@ def read_safetensors(path):
 
 
 def write_safetensors(path, tensors, metadata):
-    """Write float32 tensors (keys sorted, as netc does) atomically: temporary file, then rename."""
+    """Write float32 tensors, keys sorted as netc does, atomically."""
     header = {"__metadata__": metadata}
     arrays = []
     offset = 0
     for key in sorted(tensors):
         array = tensors[key].detach().cpu().numpy().astype("<f4")
         end = offset + array.nbytes
-        header[key] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [offset, end]}
+        header[key] = {
+            "dtype": "F32",
+            "shape": list(array.shape),
+            "data_offsets": [offset, end],
+        }
         arrays.append(array)
         offset = end
     encoded = json.dumps(header, separators=(",", ":")).encode()
@@ -44,30 +48,34 @@ def format_shape(shape):
 
 
 def check_netc_tensors(module, tensors, source):
-    """Raise ValueError listing every missing, mis-shaped or unexpected tensor, as netc does."""
+    """Raise ValueError naming each missing, misshaped or unexpected tensor, as netc."""
     problems = []
     for key, (_, _, shape) in module.NETC_TENSORS.items():
+        expected = format_shape(shape)
         if key not in tensors:
-            problems.append(f"missing tensor '{key}' (expected shape {format_shape(shape)})")
+            problems.append(f"missing tensor '{key}' (expected shape {expected})")
         elif tuple(tensors[key].shape) != shape:
             found = format_shape(tensors[key].shape)
-            problems.append(f"tensor '{key}': expected {format_shape(shape)}, got {found}")
+            problems.append(f"tensor '{key}': expected {expected}, got {found}")
     for key in tensors:
         if key not in module.NETC_TENSORS:
-            problems.append(f"unexpected tensor '{key}' (the model has no such parameter)")
+            problems.append(
+                f"unexpected tensor '{key}' (the model has no such parameter)"
+            )
     if problems:
         raise ValueError(
             f"{source} does not fit the model:\n  "
             + "\n  ".join(problems)
-            + "\ncheck that the weights were saved from this model with the same parameters (--param)"
+            + "\ncheck that the weights were saved from this model with the same "
+            + "parameters (--param)"
         )
 
 
 def load_netc_weights(module, path, extra_prefix=None):
     """Fill `module` from a netc weights file (keys `<layer>.<tensor>`, Keras layouts).
 
-    Tensors whose key starts with `extra_prefix` (a checkpoint's optimizer state) are left
-    out of the check and returned.
+    Tensors whose key starts with `extra_prefix` (a checkpoint's optimizer state) are
+    left out of the check and returned, with the file's metadata.
     """
     tensors, metadata = read_safetensors(path)
     extra = {}
@@ -92,7 +100,7 @@ def netc_tensors(module):
 
 
 def save_netc_weights(module, path, extra=None, metadata=None):
-    """Write the module's weights as a netc weights file (atomically); `extra` adds tensors."""
+    """Write the module's weights as a netc weights file, atomically (`extra`: more)."""
     tensors = {**netc_tensors(module), **(extra or {})}
     info = {"model": type(module).__name__, "format": "netc", **(metadata or {})}
     write_safetensors(path, tensors, info)

@@ -1,5 +1,5 @@
 class Xoshiro128:
-    """netc's random generator (xoshiro128**, seeded with splitmix32), for its shuffle order."""
+    """netc's random generator (xoshiro128**, seeded by splitmix32), for its order."""
 
     MASK = 0xFFFFFFFF
 
@@ -39,7 +39,7 @@ class Xoshiro128:
 
 
 def netc_order(count, rng):
-    """One epoch's order as netc visits it: file order, or netc's Fisher-Yates shuffle."""
+    """One epoch's order as netc visits it: file order, or its Fisher-Yates shuffle."""
     order = list(range(count))
     if SHUFFLE:
         for i in range(count - 1, 0, -1):
@@ -52,7 +52,7 @@ class NetcSampler(DistributedSampler):
     """A DistributedSampler in netc's order: rank r takes every world-th sample from r.
 
     With per-process batches of BATCH / world, the processes together take exactly the
-    batches netc takes on one process, and DDP's averaged gradient is that batch's gradient.
+    batches netc takes on one process, and DDP's averaged gradient is that batch's.
     """
 
     def __init__(self, count, world, rank, rng):
@@ -74,21 +74,22 @@ def describe_shape(shape):
 
 
 def load_folder(folder):
-    """A folder written by `netc data mnist` or `netc data nuclei` (the split netc uses)."""
-    files = {name: os.path.join(folder, f"{name}.npy") for name in ("train-x", "images")}
-    if os.path.exists(files["train-x"]):
-        names = ("train-x", "train-y", "val-x", "val-y")
-        return tuple(np.load(os.path.join(folder, f"{name}.npy")) for name in names)
-    if os.path.exists(files["images"]):
-        images = np.load(files["images"])
-        masks = center_crop(np.load(os.path.join(folder, "masks.npy")))
-        split = math.floor(len(images) * 0.8 + 0.5)  # netc keeps the first 80% for training
+    """A folder from `netc data mnist` or `netc data nuclei`, split as netc does."""
+
+    def load(name):
+        return np.load(os.path.join(folder, f"{name}.npy"))
+
+    if os.path.exists(os.path.join(folder, "train-x.npy")):
+        return load("train-x"), load("train-y"), load("val-x"), load("val-y")
+    if os.path.exists(os.path.join(folder, "images.npy")):
+        images, masks = load("images"), center_crop(load("masks"))
+        split = math.floor(len(images) * 0.8 + 0.5)  # the first 80% train
         return images[:split], masks[:split], images[split:], masks[split:]
-    fail(f"{folder} holds neither train-x.npy (netc data mnist) nor images.npy (netc data nuclei)")
+    fail(f"{folder} holds neither train-x.npy nor images.npy (from `netc data`)")
 
 
 def center_crop(masks):
-    """A valid-convolution U-Net predicts the centre: netc crops its masks to the output."""
+    """A valid-convolution U-Net predicts the centre: netc crops the masks to it."""
     if len(OUTPUT_SHAPE) != 3 or OUTPUT_SHAPE[2] != 1:
         return masks
     out_height, out_width = OUTPUT_SHAPE[:2]
@@ -98,12 +99,12 @@ def center_crop(masks):
 
 
 def load_data(spec):
-    """Train and validation arrays (x, y, val_x, val_y); val_x is None when nothing is held out."""
+    """Arrays (x, y, val_x, val_y); val_x is None when nothing is held out."""
     if os.path.isdir(spec):
         return load_folder(spec)
     paths = spec.split(",")
     if len(paths) != 2 or not all(p.endswith(".npy") for p in paths):
-        fail(f"--data '{spec}' is not x.npy,y.npy or a folder from `netc data mnist|nuclei --out DIR`")
+        fail(f"--data '{spec}' is neither x.npy,y.npy nor a folder from `netc data`")
     x, y = (np.load(p) for p in paths)
     if len(x) != len(y):
         fail(f"{paths[0]} holds {len(x)} samples but {paths[1]} holds {len(y)} labels")
@@ -116,27 +117,29 @@ def load_data(spec):
 
 def as_samples(x, name):
     if tuple(x.shape[1:]) != INPUT_SHAPE:
-        fail(f"{name}: samples are {describe_shape(x.shape[1:])}, the model takes {describe_shape(INPUT_SHAPE)}")
+        got, expected = describe_shape(x.shape[1:]), describe_shape(INPUT_SHAPE)
+        fail(f"{name}: samples are {got}, the model takes {expected}")
     return torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
 
 
 def as_labels(y, name):
-    """Dense labels laid out as the output, or class indices for every row (as netc reads them)."""
+    """Dense labels laid out as the output, or a class index per row, as netc."""
     per_sample = tuple(y.shape[1:])
     if per_sample == OUTPUT_SHAPE:
         return torch.from_numpy(np.ascontiguousarray(y, dtype=np.float32))
     if per_sample == OUTPUT_SHAPE[:-1]:
         if OUTPUT_SHAPE[-1] == 1:
-            return torch.from_numpy(np.ascontiguousarray(y, dtype=np.float32).reshape(-1, *OUTPUT_SHAPE))
+            dense = np.ascontiguousarray(y, dtype=np.float32)
+            return torch.from_numpy(dense.reshape(-1, *OUTPUT_SHAPE))
         return torch.from_numpy(y.astype(np.int64))
     fail(
         f"{name}: labels have shape {describe_shape(y.shape)}, the model's output is "
-        f"{describe_shape(OUTPUT_SHAPE)}; expected class indices or one-hot/dense labels"
+        f"{describe_shape(OUTPUT_SHAPE)}; expected class indices or dense labels"
     )
 
 
 def row_classes(values, target):
-    """Predicted and true class of every row (the last axis); one channel is a 0.5-thresholded mask."""
+    """Predicted and true class of every row; one channel is a mask cut at 0.5."""
     classes = values.shape[-1]
     rows = values.reshape(-1, classes)
     predicted = (rows[:, 0] >= 0.5).long() if classes == 1 else rows.argmax(1)
@@ -164,9 +167,8 @@ def evaluate(model, x, y, device):
             loss_sum += loss_fn(consumed, target).item() * len(batch_x)
             values = probabilities(consumed)
             predicted, truth = row_classes(values, target)
-            confusion += np.bincount(truth * classes + predicted, minlength=classes * classes).reshape(
-                classes, classes
-            )
+            cells = np.bincount(truth * classes + predicted, minlength=classes**2)
+            confusion += cells.reshape(classes, classes)
             update_metrics(sums, values, predicted, truth, len(batch_x))
     model.train()
     hits = np.diag(confusion)
@@ -174,7 +176,12 @@ def evaluate(model, x, y, device):
         precision = np.nan_to_num(hits / confusion.sum(0))
         recall = np.nan_to_num(hits / confusion.sum(1))
     metrics = metric_values(confusion, sums, len(x))
-    return {"loss": loss_sum / len(x), **metrics, "precision": precision.tolist(), "recall": recall.tolist()}
+    return {
+        "loss": loss_sum / len(x),
+        **metrics,
+        "precision": precision.tolist(),
+        "recall": recall.tolist(),
+    }
 
 
 def netc_exponential(value):
@@ -186,14 +193,16 @@ def netc_exponential(value):
 def epoch_line(report):
     """The line `netc train` prints per epoch."""
     line = (
-        f"epoch {report['epoch']}/{EPOCHS}  loss {report['loss']:.4f}  lr {netc_exponential(report['lr'])}  "
+        f"epoch {report['epoch']}/{EPOCHS}  loss {report['loss']:.4f}  "
+        f"lr {netc_exponential(report['lr'])}  "
         f"{round(report['images_per_s']):,} img/s  {report['seconds']:.1f}s"
     )
     val = report.get("val")
     if val is None:
         return line
     parts = [f"val_loss {val['loss']:.4f}"]
-    parts += [f"{k} {v:.4f}" for k, v in val.items() if k not in ("loss", "precision", "recall")]
+    metrics = {k: v for k, v in val.items() if k not in ("loss", "precision", "recall")}
+    parts += [f"{k} {v:.4f}" for k, v in metrics.items()]
     if len(val["precision"]) <= 3:
         parts.append("precision " + "/".join(f"{p:.3f}" for p in val["precision"]))
         parts.append("recall " + "/".join(f"{r:.3f}" for r in val["recall"]))
@@ -201,29 +210,34 @@ def epoch_line(report):
 
 
 def optimizer_tensors(module, optimizer):
-    """The optimizer's buffers as netc checkpoints hold them: optimizer/<key>/<slot>, flat."""
+    """The optimizer's buffers as netc checkpoints hold them: optimizer/<key>/<slot>."""
     parameters = dict(module.named_parameters())
     tensors = {}
     for key, (name, layout, shape) in module.NETC_TENSORS.items():
         state = optimizer.state.get(parameters.get(name), {})
         for slot in SLOTS:
             if slot in state:
-                tensors[f"optimizer/{key}/{slot}"] = to_netc_layout(layout, state[slot].float(), shape).reshape(-1)
+                buffer = to_netc_layout(layout, state[slot].float(), shape)
+                tensors[f"optimizer/{key}/{slot}"] = buffer.reshape(-1)
     return tensors
 
 
 def restore_optimizer(module, optimizer, tensors, step):
     parameters = dict(module.named_parameters())
     for key, (name, layout, shape) in module.NETC_TENSORS.items():
-        slots = {s: tensors[f"optimizer/{key}/{s}"] for s in SLOTS if f"optimizer/{key}/{s}" in tensors}
-        if slots:
-            parameter = parameters[name]
-            state = {s: to_torch_layout(layout, t.reshape(shape)).to(parameter.device) for s, t in slots.items()}
-            optimizer.state[parameter] = {**state, **step_entry(step)}
+        saved = {s: tensors.get(f"optimizer/{key}/{s}") for s in SLOTS}
+        if any(t is None for t in saved.values()) or not saved:
+            continue
+        parameter = parameters[name]
+        state = {
+            slot: to_torch_layout(layout, t.reshape(shape)).to(parameter.device)
+            for slot, t in saved.items()
+        }
+        optimizer.state[parameter] = {**state, **step_entry(step)}
 
 
 def save_checkpoint(module, optimizer, path, epoch, step, rng):
-    """netc's checkpoint format: weights, optimizer/<key>/<slot>, and netc.checkpoint metadata."""
+    """netc's checkpoint format: weights, optimizer buffers, netc.checkpoint info."""
     meta = {
         "version": 1,
         "epoch": epoch,
@@ -233,7 +247,8 @@ def save_checkpoint(module, optimizer, path, epoch, step, rng):
         "info": {"model": type(module).__name__},
     }
     extra = optimizer_tensors(module, optimizer)
-    save_netc_weights(module, path, extra=extra, metadata={"netc.checkpoint": json.dumps(meta)})
+    metadata = {"netc.checkpoint": json.dumps(meta)}
+    save_netc_weights(module, path, extra=extra, metadata=metadata)
 
 
 def setup_distributed(device_name):
@@ -253,16 +268,17 @@ def setup_distributed(device_name):
 def parse_args():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", required=True, help="x.npy,y.npy or a folder from `netc data mnist|nuclei`")
-    parser.add_argument("--epochs", type=int, default=EPOCHS, help="override the train section's epochs")
-    parser.add_argument("--batch", type=int, default=BATCH, help="global batch size (split across processes)")
-    parser.add_argument("--init", default=os.path.join(here, "weights.safetensors"), help="starting weights")
-    parser.add_argument("--out", default=f"{MODEL_NAME.lower()}.safetensors", help="trained weights")
-    parser.add_argument("--resume", help="continue from a checkpoint written by an earlier run")
+    add = parser.add_argument
+    add("--data", required=True, help="x.npy,y.npy or a folder from `netc data`")
+    add("--epochs", type=int, default=EPOCHS, help="override the section's epochs")
+    add("--batch", type=int, default=BATCH, help="global batch, split across processes")
+    add("--init", default=os.path.join(here, "weights.safetensors"), help="weights")
+    add("--out", default=f"{MODEL_NAME.lower()}.safetensors", help="trained weights")
+    add("--resume", help="continue from a checkpoint written by an earlier run")
     default_device = "cuda" if torch.cuda.is_available() else "cpu"
-    parser.add_argument("--device", choices=["cpu", "cuda"], default=default_device)
-    parser.add_argument("--amp", action="store_true", help="mixed precision (CUDA only)")
-    parser.add_argument("--json", action="store_true", help="NDJSON events on stdout (rank 0)")
+    add("--device", choices=["cpu", "cuda"], default=default_device)
+    add("--amp", action="store_true", help="mixed precision (CUDA only)")
+    add("--json", action="store_true", help="NDJSON events on stdout (rank 0)")
     return parser.parse_args()
 
 
@@ -274,20 +290,20 @@ def main():
         fail("--amp needs --device cuda")
     rank, world, device = setup_distributed(args.device)
     if BATCH % world != 0:
-        fail(f"the batch of {BATCH} cannot be split evenly across {world} processes; choose --batch")
+        fail(f"a batch of {BATCH} does not split evenly across {world} processes")
     torch.manual_seed(SEED + rank)
     say = (lambda line: print(line, flush=True)) if rank == 0 else (lambda line: None)
 
     train_x, train_y, val_x, val_y = load_data(args.data)
-    train_x, train_y = as_samples(train_x, "training data"), as_labels(train_y, "training labels")
+    train_x, train_y = as_samples(train_x, "train x"), as_labels(train_y, "train y")
     if val_x is not None:
-        val_x, val_y = as_samples(val_x, "validation data"), as_labels(val_y, "validation labels")
+        val_x, val_y = as_samples(val_x, "val x"), as_labels(val_y, "val y")
 
     module = __MODEL__()
     rng = Xoshiro128(SEED)
     start_epoch, step = 0, 0
     if args.resume:
-        extra, metadata = load_netc_weights(module, args.resume, extra_prefix="optimizer/")
+        extra, metadata = load_netc_weights(module, args.resume, "optimizer/")
         meta = json.loads(metadata["netc.checkpoint"])
         start_epoch, step, rng.state = meta["epoch"], meta["step"], meta["rng"]
     else:
@@ -300,19 +316,21 @@ def main():
     if world > 1:
         if device.type == "cuda":
             model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
-        model = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+        devices = [device.index] if device.type == "cuda" else None
+        model = DistributedDataParallel(model, device_ids=devices)
     scaler = torch.cuda.amp.GradScaler(enabled=args.amp)
     sampler = NetcSampler(len(train_x), world, rank, rng)
     per_process = BATCH // world
     checkpoint = re.sub(r"(\.safetensors)?$", ".ckpt.safetensors", args.out, count=1)
 
     if not args.json:
-        params = sum(int(np.prod(shape)) for _, _, shape in module.NETC_TENSORS.values())
+        params = sum(int(np.prod(s)) for _, _, s in module.NETC_TENSORS.values())
         held_out = f", validating on {len(val_x)}" if val_x is not None else ""
         processes = f", {world} processes" if world > 1 else ""
         say(
-            f"training {MODEL_NAME} ({params:,} params) on {args.data}: {len(train_x)} samples{held_out}, "
-            f"batch {BATCH}, {EPOCHS} epochs{processes}"
+            f"training {MODEL_NAME} ({params:,} params) on {args.data}: "
+            f"{len(train_x)} samples{held_out}, batch {BATCH}, "
+            f"{EPOCHS} epochs{processes}"
         )
     for epoch in range(start_epoch, EPOCHS):
         started = time.perf_counter()
@@ -329,9 +347,10 @@ def main():
                 consumed = loss_input(model, batch_x)
             loss = loss_fn(consumed.float(), target)
             if not math.isfinite(loss.item()):
+                where = f"epoch {epoch + 1}, step {start // per_process + 1}"
                 fail(
-                    f"the loss became {loss.item()} at epoch {epoch + 1}, step {start // per_process + 1}; "
-                    "the weights were not updated with it. Try a lower learning rate."
+                    f"the loss became {loss.item()} at {where}; the weights were not "
+                    "updated with it. Try a lower learning rate or normalised inputs."
                 )
             optimizer.zero_grad(set_to_none=True)
             scaler.scale(loss).backward()
@@ -362,7 +381,8 @@ def main():
     if rank == 0:
         save_netc_weights(module, args.out)
         done = {"event": "done", "weights": args.out}
-        say(json.dumps(done) if args.json else f"wrote {args.out} (last checkpoint: {checkpoint})")
+        line = f"wrote {args.out} (last checkpoint: {checkpoint})"
+        say(json.dumps(done) if args.json else line)
     if world > 1:
         dist.destroy_process_group()
 
