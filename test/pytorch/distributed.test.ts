@@ -52,10 +52,10 @@ describe("torchrun with two processes on LeNet-5 and MNIST", () => {
     const logs = ["--log_dir", join(dir, "logs")];
     distributedStdout = runPython([...torchrun, ...logs, ...train, "--out", join(dir, "ddp.safetensors")], {
       cwd: pkg,
-      timeout: 300_000,
+      timeout: 400_000,
     }).stdout;
     [distributed] = epochs(distributedStdout);
-  }, 400_000);
+  }, 600_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -79,7 +79,7 @@ describe("torchrun with two processes on LeNet-5 and MNIST", () => {
     // One borderline digit may fall the other way between the two runtimes' rounding.
     expect(Math.abs(result.metrics.accuracy - distributed.val!.accuracy)).toBeLessThanOrEqual(1 / 2000);
     expect(result.loss).toBeCloseTo(distributed.val!.loss, 4);
-  });
+  }, 120_000);
 
   it("round trip: netc compile on the PyTorch-trained weights outputs what PyTorch outputs", async () => {
     const weights = join(dir, "ddp.safetensors");
@@ -95,5 +95,5 @@ describe("torchrun with two processes on LeNet-5 and MNIST", () => {
     const emitted = await importEmitted(readFileSync(module, "utf8"));
     const compiled = { shape: [8, 10], data: emitted.forward(x.data, 8) };
     expectClose(compiled, readArray(join(dir, "torch.npy")), "compiled module vs PyTorch", 1e-4, 1e-6);
-  });
+  }, 300_000);
 });

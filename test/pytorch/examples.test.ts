@@ -84,7 +84,7 @@ describe("the exported PyTorch module equals netc predict on every example", () 
     } finally {
       vi.restoreAllMocks();
     }
-  }, 400_000);
+  }, 600_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -40,7 +40,7 @@ describe("netc export --pytorch on bad input", () => {
     expect((await captured(() => runExport(LENET, { params: {}, pytorch: pkg, force: true }))).code).toBe(0);
     expect(existsSync(join(pkg, "notes.txt"))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.startsWith("."))).toEqual([]);
-  });
+  }, 120_000);
 
   it("an empty folder is fine without --force", async () => {
     const pkg = join(dir, "empty");

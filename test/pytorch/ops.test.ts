@@ -56,7 +56,7 @@ describe("the PyTorch module matches PyTorch on every op", () => {
         }),
       );
     }
-  }, 120_000);
+  }, 300_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

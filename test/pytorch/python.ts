@@ -19,7 +19,7 @@ export function runPython(args: readonly string[], options: { cwd?: string; time
   const result = spawnSync(torchPython(), args, {
     cwd: options.cwd,
     encoding: "utf8",
-    timeout: options.timeout ?? 120_000,
+    timeout: options.timeout ?? 300_000,
     env: { ...process.env, OMP_NUM_THREADS: "1", PYTHONDONTWRITEBYTECODE: "1" },
   });
   if (result.status !== 0)

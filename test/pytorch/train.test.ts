@@ -92,7 +92,7 @@ describe("train.py follows netc train", () => {
         tensor.data.forEach((v, i) => expect(Math.abs(v - expected[i]), `${key}[${i}]`).toBeLessThanOrEqual(1e-4));
       }
       expect(JSON.parse(torchLines[torchLines.length - 1])).toEqual({ event: "done", weights: torchOut });
-    }, 120_000);
+    }, 300_000);
   }
 
   it("--resume from an epoch's checkpoint ends where an uninterrupted run ends", () => {
@@ -118,7 +118,7 @@ describe("train.py follows netc train", () => {
     const { tensors, metadata } = readSafetensors(checkpoint);
     expect(JSON.parse(metadata["netc.checkpoint"]!)).toMatchObject({ version: 1, epoch: 1, step: 5, optimizer: { kind: "sgd" } });
     expect(tensors.get("optimizer/conv_0.kernel/momentum_buffer")!.shape).toEqual([36]);
-  });
+  }, 300_000);
 
   it("visits netc's shuffled order, split across processes as netc's batches", () => {
     const pkg = join(dir, "0", "package");
@@ -136,5 +136,5 @@ describe("train.py follows netc train", () => {
     const orders = [0, 1, 2].map(() => [...epochOrder(10, true, rng)]);
     expect(JSON.parse(lines[0])).toEqual(orders);
     expect(JSON.parse(lines[1])).toEqual([orders[0].filter((_, i) => i % 2 === 0), orders[0].filter((_, i) => i % 2 === 1)]);
-  });
+  }, 120_000);
 });
