@@ -48,7 +48,7 @@ describe("torchrun with two processes on LeNet-5 and MNIST", () => {
     [single] = epochs(runPython([...train, "--out", join(dir, "single.safetensors")], { cwd: pkg }).stdout);
     // Debian's torch 1.13 under Python 3.11 needs explicit --redirects/--tee (its default "0" no
     // longer parses); `--tee 1` passes every rank's stdout through, prefixed.
-    const torchrun = ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "--redirects", "2", "--tee", "1"];
+    const torchrun = ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "--redirects", "1", "--tee", "1"];
     const logs = ["--log_dir", join(dir, "logs")];
     distributedStdout = runPython([...torchrun, ...logs, ...train, "--out", join(dir, "ddp.safetensors")], {
       cwd: pkg,

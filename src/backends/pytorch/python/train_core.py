@@ -290,7 +290,7 @@ def main():
         fail("--amp needs --device cuda")
     rank, world, device = setup_distributed(args.device)
     if BATCH % world != 0:
-        fail(f"a batch of {BATCH} does not split evenly across {world} processes")
+        fail(f"a batch of {BATCH} does not split across {world} processes; set --batch")
     torch.manual_seed(SEED + rank)
     say = (lambda line: print(line, flush=True)) if rank == 0 else (lambda line: None)
 
