@@ -20,7 +20,7 @@ const FORWARD_PY = new URL("./forward.py", import.meta.url).pathname;
 
 interface EpochEvent {
   readonly event: string;
-  readonly val?: { readonly accuracy: number; readonly loss: number };
+  readonly val?: { readonly accuracy: number; readonly macro_f1: number; readonly loss: number };
 }
 
 /** The epoch events of a train.py run; torchrun's --tee prefixes rank 0's lines with `[default0]:`. */
@@ -74,11 +74,13 @@ describe("torchrun with two processes on LeNet-5 and MNIST", () => {
     const weights = join(dir, "ddp.safetensors");
     const { code, lines } = await captured(() => runEvaluate(LENET, { params: {}, weights, data: "mnist", json: true }));
     expect(code).toBe(0);
-    const result = JSON.parse(lines[0]) as { count: number; accuracy?: number; metrics: { accuracy: number }; loss: number };
+    type Result = { count: number; metrics: { accuracy: number; macro_f1: number }; loss: number };
+    const result = JSON.parse(lines[0]) as Result;
     expect(result.count).toBe(2000);
     // One borderline digit may fall the other way between the two runtimes' rounding.
     expect(Math.abs(result.metrics.accuracy - distributed.val!.accuracy)).toBeLessThanOrEqual(1 / 2000);
     expect(result.loss).toBeCloseTo(distributed.val!.loss, 4);
+    expect(Math.abs(result.metrics.macro_f1 - distributed.val!.macro_f1)).toBeLessThanOrEqual(1e-3);
   }, 120_000);
 
   it("round trip: netc compile on the PyTorch-trained weights outputs what PyTorch outputs", async () => {

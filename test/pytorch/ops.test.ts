@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emitModelPy } from "../../src/backends/pytorch/emit-model.ts";
+import { PYTORCH_OPS } from "../../src/backends/pytorch/ops.ts";
 import { readNpy, writeNpy } from "../../src/io/npy.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { opFixtures } from "../onnx/fixtures.ts";
@@ -59,6 +60,18 @@ describe("the PyTorch module matches PyTorch on every op", () => {
   }, 300_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("has an entry for every op of the language's section 4, each covered by a fixture", () => {
+    const section4 = [
+      ...["conv", "depthwise", "pointwise", "separable", "conv_transpose", "upsample", "maxpool", "avgpool"],
+      ...["globalavgpool", "globalmaxpool", "dense", "flatten", "reshape", "dropout", "batchnorm", "crop", "pad"],
+      ...["relu", "relu6", "sigmoid", "tanh", "swish", "hard_swish", "gelu", "softplus", "identity"],
+      ...["leaky_relu", "elu", "maxout", "softmax", "log_softmax", "add", "mul", "concat"],
+    ];
+    expect(section4.filter((op) => !PYTORCH_OPS.includes(op))).toEqual([]);
+    const covered = new Set(opFixtures.flatMap((f) => f.program.nodes.map((n) => n.attrs.op as string)));
+    expect(section4.filter((op) => !covered.has(op))).toEqual([]);
+  });
 
   for (const fixture of opFixtures) {
     it(fixture.name, () => {

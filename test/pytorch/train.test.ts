@@ -16,8 +16,16 @@ import { runPython } from "./python.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 
-const epochLosses = (lines: readonly string[]): number[] =>
-  lines.map((l) => JSON.parse(l) as { event: string; loss?: number }).filter((e) => e.event === "epoch").map((e) => e.loss!);
+interface EpochEvent {
+  readonly event: string;
+  readonly loss: number;
+  readonly val: Record<string, number | number[]> & { loss: number };
+}
+
+const epochEvents = (lines: readonly string[]): EpochEvent[] =>
+  lines.map((l) => JSON.parse(l) as EpochEvent).filter((e) => e.event === "epoch");
+
+const epochLosses = (lines: readonly string[]): number[] => epochEvents(lines).map((e) => e.loss);
 
 function expectRelativelyClose(actual: readonly number[], expected: readonly number[], rtol: number, what: string): void {
   expect(actual.length, what).toBe(expected.length);
@@ -36,15 +44,15 @@ interface TrainCase {
 
 const CASES: TrainCase[] = [
   {
-    // 20 epochs of one batch: every epoch's loss is one step's loss.
+    // 20 epochs of one batch (6 samples; 2 more held out): every epoch's loss is one step's.
     file: "bn-cnn.net",
-    samples: 6,
+    samples: 8,
     labels: (n, rng) => ({ shape: [n], data: Float32Array.from({ length: n }, () => randomBelow(rng, 3)) }),
   },
   {
-    // 4 epochs of 5 steps, the last one a partial batch of 2.
+    // 4 epochs of 5 steps (19 samples; 3 more held out), the last one a partial batch of 3.
     file: "dice-net.net",
-    samples: 18,
+    samples: 22,
     labels: (n, rng) => ({ shape: [n, 10, 10, 1], data: Float32Array.from({ length: n * 100 }, () => Number(rng.uniform() < 0.4)) }),
   },
 ];
@@ -81,8 +89,22 @@ describe("train.py follows netc train", () => {
       });
       const torchLines = torch.stdout.split("\n").filter((l) => l !== "");
       const netcLosses = epochLosses(netc.lines);
-      expect(netcLosses.length * (c.samples === 6 ? 1 : 5)).toBe(20);
+      expect(netcLosses.length * (c.file === "bn-cnn.net" ? 1 : 5)).toBe(20);
       expectRelativelyClose(epochLosses(torchLines), netcLosses, 1e-4, `${c.file} losses`);
+      // Validation after every epoch: the loss to 1e-4, the metrics and per-class precision and
+      // recall as netc computes them.
+      const torchVal = epochEvents(torchLines).map((e) => e.val);
+      const netcVal = epochEvents(netc.lines).map((e) => e.val);
+      expectRelativelyClose(torchVal.map((v) => v.loss), netcVal.map((v) => v.loss), 1e-4, `${c.file} val_loss`);
+      torchVal.forEach((v, epoch) => {
+        expect(Object.keys(v)).toEqual(Object.keys(netcVal[epoch]));
+        for (const [name, value] of Object.entries(v)) {
+          if (name === "loss") continue;
+          const want = netcVal[epoch][name];
+          if (Array.isArray(value)) (value as number[]).forEach((x, i) => expect(x).toBeCloseTo((want as number[])[i], 9));
+          else expect(value, `${c.file} epoch ${epoch + 1} ${name}`).toBeCloseTo(want as number, 9);
+        }
+      });
       // The runs did learn: the loss moved well beyond the tolerance.
       expect(Math.abs(netcLosses[netcLosses.length - 1] - netcLosses[0]) / netcLosses[0]).toBeGreaterThan(0.05);
 

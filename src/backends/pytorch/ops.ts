@@ -192,7 +192,9 @@ function softmax(fn: "softmax" | "log_softmax"): Emitter<"softmax" | "log_softma
   return (a, ctx) => ({ value: `F.${fn}(${ctx.input(0)}, dim=${storageAxis(a.axis, ctx.node.shape.length)})` });
 }
 
-const EMITTERS: { readonly [K in OpName]: Emitter<K> } = {
+// Partial: an op added to the language before its entry here is reported, with its line, as
+// one the exporter cannot express yet (emitOp), instead of breaking the build.
+const EMITTERS: { readonly [K in OpName]?: Emitter<K> } = {
   input: (_, ctx) => ctx.fail("input nodes are the module's arguments, not ops"),
   conv: (a, ctx) => {
     const [, , cin] = requireImage(ctx);
@@ -374,6 +376,9 @@ const EMITTERS: { readonly [K in OpName]: Emitter<K> } = {
     return { value: `torch.cat([${inputs.join(", ")}], dim=${storageAxis(a.axis, ctx.node.shape.length)})` };
   },
 };
+
+/** The ops with a PyTorch form. */
+export const PYTORCH_OPS: readonly string[] = Object.keys(EMITTERS);
 
 /** The PyTorch code of one node; fails (through ctx) for what has no PyTorch form. */
 export function emitOp(ctx: EmitContext): OpCode {
