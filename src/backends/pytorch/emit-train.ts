@@ -29,6 +29,9 @@ const fn = (signature: string, doc: string, body: readonly string[]): string[] =
   ...body.map((l) => (l === "" ? "" : `    ${l}`)),
 ];
 
+/** `loss_fn` after the `dense_target` helper it calls. */
+const withDenseTarget = (lossFn: readonly string[]): string[] => [...DENSE_TARGET, "", "", ...lossFn];
+
 const DENSE_TARGET = fn("dense_target(target, classes)", "Class indices as one-hot rows; dense labels as they are.", [
   "if target.is_floating_point():",
   "    return target",
@@ -55,61 +58,46 @@ function lossSection(config: TrainConfig, plan: LossPlan): string[] {
           `return ${pyCall("F.cross_entropy", ["output.reshape(-1, classes)", "target"], { label_smoothing: eps ? pyFloat(eps) : undefined })}`,
         ]);
       }
-      return [
-        ...DENSE_TARGET,
-        "",
-        "",
-        ...fn("loss_fn(output, target)", doc, [
+      return withDenseTarget(
+        fn("loss_fn(output, target)", doc, [
           "classes = output.shape[-1]",
           `target = dense_target(target, classes)${eps ? ` * ${pyFloat(1 - eps)} + ${pyFloat(eps)} / classes` : ""}`,
           "return -(target * output).sum() / (output.numel() // classes)",
         ]),
-      ];
+      );
     }
     case "kl_divergence": {
       const logq = plan.input === "logits" ? "F.log_softmax(output, -1)" : "output";
-      return [
-        ...DENSE_TARGET,
-        "",
-        "",
-        ...fn("loss_fn(output, target)", `kl_divergence on ${reads}, summed and divided by the batch size.`, [
+      return withDenseTarget(
+        fn("loss_fn(output, target)", `kl_divergence on ${reads}, summed and divided by the batch size.`, [
           dense,
           `return F.kl_div(${logq}, target, reduction="sum") / len(output)`,
         ]),
-      ];
+      );
     }
     case "binary_cross_entropy": {
       const call = plan.input === "logits" ? "F.binary_cross_entropy_with_logits" : "F.binary_cross_entropy";
-      return [
-        ...DENSE_TARGET,
-        "",
-        "",
-        ...fn("loss_fn(output, target)", `binary_cross_entropy on ${reads}, the mean over elements.`, [
+      return withDenseTarget(
+        fn("loss_fn(output, target)", `binary_cross_entropy on ${reads}, the mean over elements.`, [
           dense,
           `return ${call}(output, target)`,
         ]),
-      ];
+      );
     }
     case "mse":
-      return [
-        ...DENSE_TARGET,
-        "",
-        "",
-        ...fn("loss_fn(output, target)", "mse, the mean over elements.", [dense, "return F.mse_loss(output, target)"]),
-      ];
+      return withDenseTarget(
+        fn("loss_fn(output, target)", "mse, the mean over elements.", [dense, "return F.mse_loss(output, target)"]),
+      );
     case "dice":
-      return [
-        ...DENSE_TARGET,
-        "",
-        "",
-        ...fn("loss_fn(output, target)", `dice(smooth = ${loss.smooth}): 1 - soft Dice per sample, mean over the batch.`, [
+      return withDenseTarget(
+        fn("loss_fn(output, target)", `dice(smooth = ${loss.smooth}): 1 - soft Dice per sample, mean over the batch.`, [
           "target = dense_target(target, output.shape[-1]).flatten(1)",
           "output = output.flatten(1)",
           "overlap = (output * target).sum(1)",
           "sizes = output.sum(1) + target.sum(1)",
           `return (1 - (2 * overlap + ${pyFloat(loss.smooth)}) / (sizes + ${pyFloat(loss.smooth)})).mean()`,
         ]),
-      ];
+      );
   }
 }
 

@@ -43,31 +43,42 @@ export function pyCall(fn: string, args: readonly string[], kwargs: Record<strin
 
 const MAX_LINE = 88;
 
-/** Splits `text` at `separator`s that are not inside brackets or strings. */
-function topLevelSplit(text: string, separator: RegExp): { parts: string[]; separators: string[] } {
-  const parts: string[] = [];
-  const separators: string[] = [];
+/**
+ * The code characters of `text` from `from` on, with the bracket depth before each: string
+ * literals are skipped. Returning true from `visit` stops the scan there.
+ */
+function scanCode(text: string, from: number, visit: (i: number, ch: string, depth: number) => boolean | void): number {
   let depth = 0;
   let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < text.length; i++) {
     const ch = text[i];
     if (quote !== undefined) {
       if (ch === "\\") i++;
       else if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if ("([{".includes(ch)) depth++;
-    else if (")]}".includes(ch)) depth--;
-    else if (depth === 0) {
-      const match = separator.exec(text.slice(i));
-      if (match?.index === 0) {
-        parts.push(text.slice(start, i).trim());
-        separators.push(match[0].trim());
-        i += match[0].length - 1;
-        start = i + 1;
-      }
+      continue;
     }
+    if (ch === '"' || ch === "'") quote = ch;
+    if (visit(i, ch, depth) === true) return i;
+    if ("([{".includes(ch)) depth++;
+    else if (")]}".includes(ch)) depth--;
   }
+  return -1;
+}
+
+/** Splits `text` at `separator`s that are not inside brackets or strings. */
+function topLevelSplit(text: string, separator: RegExp): { parts: string[]; separators: string[] } {
+  const parts: string[] = [];
+  const separators: string[] = [];
+  let start = 0;
+  let skipTo = 0;
+  scanCode(text, 0, (i, ch, depth) => {
+    if (i < skipTo || depth !== 0 || "([{)]}\"'".includes(ch)) return;
+    const match = separator.exec(text.slice(i));
+    if (match?.index !== 0) return;
+    parts.push(text.slice(start, i).trim());
+    separators.push(match[0].trim());
+    skipTo = start = i + match[0].length;
+  });
   const last = text.slice(start).trim();
   if (last !== "") parts.push(last);
   return { parts, separators };
@@ -76,20 +87,8 @@ function topLevelSplit(text: string, separator: RegExp): { parts: string[]; sepa
 const topLevelParts = (text: string): string[] => topLevelSplit(text, /,/).parts;
 
 /** Index of the bracket closing the one at `open`. */
-function closing(text: string, open: number): number {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = open; i < text.length; i++) {
-    const ch = text[i];
-    if (quote !== undefined) {
-      if (ch === "\\") i++;
-      else if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if ("([{".includes(ch)) depth++;
-    else if (")]}".includes(ch) && --depth === 0) return i;
-  }
-  return -1;
-}
+const closing = (text: string, open: number): number =>
+  scanCode(text, open, (_, ch, depth) => ")]}".includes(ch) && depth === 1);
 
 /**
  * One logical line, wrapped as black would when it is longer than 88 columns: the first
