@@ -1,0 +1,162 @@
+// `python train.py` from `netc export --pytorch` against `netc train`: the same starting weights
+// (netc's --init, the package's --init), no shuffle, 20 SGD steps each. The losses agree to 1e-4
+// relative and so do the trained weights; the sampler visits netc's shuffled order.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runExport } from "../../src/cli/export.ts";
+import { runTrain } from "../../src/cli/train.ts";
+import { epochOrder, randomBelow } from "../../src/data/shuffle.ts";
+import { writeNpy } from "../../src/io/npy.ts";
+import { readSafetensors } from "../../src/io/safetensors.ts";
+import { Rng } from "../../src/runtime/index.ts";
+import { captured, graphOf, randomInput, randomWeights, writeWeights } from "./harness.ts";
+import { runPython } from "./python.ts";
+
+const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
+
+interface EpochEvent {
+  readonly event: string;
+  readonly loss: number;
+  readonly val: Record<string, number | number[]> & { loss: number };
+}
+
+const epochEvents = (lines: readonly string[]): EpochEvent[] =>
+  lines.map((l) => JSON.parse(l) as EpochEvent).filter((e) => e.event === "epoch");
+
+const epochLosses = (lines: readonly string[]): number[] => epochEvents(lines).map((e) => e.loss);
+
+function expectRelativelyClose(actual: readonly number[], expected: readonly number[], rtol: number, what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  actual.forEach((a, i) => {
+    const error = Math.abs(a - expected[i]) / Math.max(Math.abs(expected[i]), 1e-12);
+    expect(error, `${what} [${i}]: ${a} vs ${expected[i]}`).toBeLessThanOrEqual(rtol);
+  });
+}
+
+interface TrainCase {
+  readonly file: string;
+  readonly samples: number;
+  /** Labels for the samples: class indices [N] or masks [N, H, W, 1]. */
+  readonly labels: (count: number, rng: Rng) => { shape: number[]; data: Float32Array };
+}
+
+const CASES: TrainCase[] = [
+  {
+    // 20 epochs of one batch (6 samples; 2 more held out): every epoch's loss is one step's.
+    file: "bn-cnn.net",
+    samples: 8,
+    labels: (n, rng) => ({ shape: [n], data: Float32Array.from({ length: n }, () => randomBelow(rng, 3)) }),
+  },
+  {
+    // 4 epochs of 5 steps (19 samples; 3 more held out), the last one a partial batch of 3.
+    file: "dice-net.net",
+    samples: 22,
+    labels: (n, rng) => ({ shape: [n, 10, 10, 1], data: Float32Array.from({ length: n * 100 }, () => Number(rng.uniform() < 0.4)) }),
+  },
+];
+
+describe("train.py follows netc train", () => {
+  const dir = mkdtempSync(join(tmpdir(), "netc-pytorch-train-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const [index, c] of CASES.entries()) {
+    it(`${c.file}: 20 SGD steps give netc's losses and weights`, async () => {
+      const file = join(FIXTURES, c.file);
+      const graph = graphOf(file);
+      const folder = join(dir, String(index));
+      const init = join(folder, "init.safetensors");
+      const rng = new Rng(7 + index);
+      const x = join(folder, "x.npy");
+      const y = join(folder, "y.npy");
+      const pkg = join(folder, "package");
+      // mkdir through the export (it creates parents), then write the data beside it.
+      expect((await captured(() => runExport(file, { params: {}, pytorch: pkg }))).code).toBe(0);
+      writeWeights(init, randomWeights(graph, 3 + index));
+      writeNpy(x, randomInput(graph, c.samples, 11 + index));
+      writeNpy(y, c.labels(c.samples, rng));
+
+      const netcOut = join(folder, "netc.safetensors");
+      const netc = await captured(() =>
+        runTrain(file, { params: {}, data: `${x},${y}`, init, out: netcOut, json: true }),
+      );
+      expect(netc.code).toBe(0);
+
+      const torchOut = join(folder, "torch.safetensors");
+      const torch = runPython(["train.py", "--data", `${x},${y}`, "--init", init, "--out", torchOut, "--json", "--device", "cpu"], {
+        cwd: pkg,
+      });
+      const torchLines = torch.stdout.split("\n").filter((l) => l !== "");
+      const netcLosses = epochLosses(netc.lines);
+      expect(netcLosses.length * (c.file === "bn-cnn.net" ? 1 : 5)).toBe(20);
+      expectRelativelyClose(epochLosses(torchLines), netcLosses, 1e-4, `${c.file} losses`);
+      // Validation after every epoch: the loss to 1e-4, the metrics and per-class precision and
+      // recall as netc computes them.
+      const torchVal = epochEvents(torchLines).map((e) => e.val);
+      const netcVal = epochEvents(netc.lines).map((e) => e.val);
+      expectRelativelyClose(torchVal.map((v) => v.loss), netcVal.map((v) => v.loss), 1e-4, `${c.file} val_loss`);
+      torchVal.forEach((v, epoch) => {
+        expect(Object.keys(v)).toEqual(Object.keys(netcVal[epoch]));
+        for (const [name, value] of Object.entries(v)) {
+          if (name === "loss") continue;
+          const want = netcVal[epoch][name];
+          if (Array.isArray(value)) (value as number[]).forEach((x, i) => expect(x).toBeCloseTo((want as number[])[i], 9));
+          else expect(value, `${c.file} epoch ${epoch + 1} ${name}`).toBeCloseTo(want as number, 9);
+        }
+      });
+      // The runs did learn: the loss moved well beyond the tolerance.
+      expect(Math.abs(netcLosses[netcLosses.length - 1] - netcLosses[0]) / netcLosses[0]).toBeGreaterThan(0.05);
+
+      const trained = readSafetensors(netcOut).tensors;
+      for (const [key, tensor] of readSafetensors(torchOut).tensors) {
+        const expected = trained.get(key)!.data;
+        tensor.data.forEach((v, i) => expect(Math.abs(v - expected[i]), `${key}[${i}]`).toBeLessThanOrEqual(1e-4));
+      }
+      expect(JSON.parse(torchLines[torchLines.length - 1])).toEqual({ event: "done", weights: torchOut });
+    }, 300_000);
+  }
+
+  it("--resume from an epoch's checkpoint ends where an uninterrupted run ends", () => {
+    const folder = join(dir, "1");
+    const pkg = join(folder, "package");
+    const data = ["--data", `${join(folder, "x.npy")},${join(folder, "y.npy")}`, "--json", "--device", "cpu"];
+    const whole = join(folder, "whole.safetensors");
+    const first = join(folder, "first.safetensors");
+    const resumed = join(folder, "resumed.safetensors");
+    runPython(["train.py", ...data, "--epochs", "2", "--out", whole], { cwd: pkg });
+    runPython(["train.py", ...data, "--epochs", "1", "--out", first], { cwd: pkg });
+    const checkpoint = join(folder, "first.ckpt.safetensors");
+    const stdout = runPython(["train.py", ...data, "--epochs", "2", "--resume", checkpoint, "--out", resumed], {
+      cwd: pkg,
+    }).stdout;
+    expect(stdout.split("\n").filter((l) => l.includes('"epoch"'))).toHaveLength(1);
+    const expected = readSafetensors(whole).tensors;
+    for (const [key, tensor] of readSafetensors(resumed).tensors) {
+      const want = expected.get(key)!.data;
+      tensor.data.forEach((v, i) => expect(Math.abs(v - want[i]), `${key}[${i}]`).toBeLessThanOrEqual(1e-6));
+    }
+    // The checkpoint is netc's format: weights, optimizer/<key>/momentum_buffer, netc.checkpoint.
+    const { tensors, metadata } = readSafetensors(checkpoint);
+    expect(JSON.parse(metadata["netc.checkpoint"]!)).toMatchObject({ version: 1, epoch: 1, step: 5, optimizer: { kind: "sgd" } });
+    expect(tensors.get("optimizer/conv_0.kernel/momentum_buffer")!.shape).toEqual([36]);
+  }, 300_000);
+
+  it("visits netc's shuffled order, split across processes as netc's batches", () => {
+    const pkg = join(dir, "0", "package");
+    const script = [
+      "import sys",
+      "sys.argv = ['train.py']",
+      "import train",
+      "train.SHUFFLE = True",
+      "rng = train.Xoshiro128(5)",
+      "print([train.netc_order(10, rng) for _ in range(3)])",
+      "print([list(train.NetcSampler(10, 2, r, train.Xoshiro128(5))) for r in (0, 1)])",
+    ].join("\n");
+    const lines = runPython(["-c", script], { cwd: pkg }).stdout.trim().split("\n");
+    const rng = new Rng(5);
+    const orders = [0, 1, 2].map(() => [...epochOrder(10, true, rng)]);
+    expect(JSON.parse(lines[0])).toEqual(orders);
+    expect(JSON.parse(lines[1])).toEqual([orders[0].filter((_, i) => i % 2 === 0), orders[0].filter((_, i) => i % 2 === 1)]);
+  }, 120_000);
+});
