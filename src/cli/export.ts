@@ -3,13 +3,14 @@
 // ONNX file atomically. Errors go to stderr as `file:line:col: error ...`; returns the exit code.
 import type { Command } from "commander";
 import { collectParam } from "./check.ts";
-import { InputError, loadGraph } from "./load-graph.ts";
+import { InputError } from "./errors.ts";
+import { loadGraph } from "./load-graph.ts";
+import { prepareOutputFile } from "./options.ts";
 import { exportOnnx, OnnxExportError } from "../backends/onnx/index.ts";
 import type { ParamValue } from "../check/index.ts";
 import type { Span } from "../diagnostics/diagnostic.ts";
 import { LineMap } from "../diagnostics/render.ts";
 import { writeFileAtomic } from "../io/atomic-write.ts";
-import { WeightsFileError } from "../io/safetensors.ts";
 import { loadWeights } from "../io/weights.ts";
 import { initializeParams } from "../runtime/index.ts";
 
@@ -38,26 +39,21 @@ function location(text: string, span: Span): string {
  */
 export async function runExport(file: string, opts: ExportCommandOptions): Promise<number> {
   const { graph, checked } = loadGraph(file, { model: opts.model, params: { ...opts.params } });
+  prepareOutputFile(opts.onnx, "--onnx");
+  const weights =
+    opts.weights === undefined
+      ? initializeParams(graph, DEFAULT_SEED)
+      : new Map([...loadWeights(opts.weights, graph)].map(([key, tensor]) => [key, tensor.data]));
   let bytes: Uint8Array;
   try {
-    const weights =
-      opts.weights === undefined
-        ? initializeParams(graph, DEFAULT_SEED)
-        : new Map([...loadWeights(opts.weights, graph)].map(([key, tensor]) => [key, tensor.data]));
     bytes = exportOnnx(graph, weights, { modelName: graph.model });
   } catch (error) {
-    if (error instanceof OnnxExportError) {
-      const where = error.span === undefined ? file : `${file}:${location(checked.text, error.span)}`;
-      throw new InputError(`${where}: error: ${error.message}`);
-    }
-    if (error instanceof WeightsFileError) throw new InputError(`error: ${error.message}`);
-    throw error;
+    if (!(error instanceof OnnxExportError)) throw error;
+    // A diagnostic of the model's file: at the op that ONNX cannot express.
+    if (error.span === undefined) throw new InputError(`${file}: ${error.message}`);
+    throw new InputError(`${file}:${location(checked.text, error.span)}: error: ${error.message}`, { diagnostics: true });
   }
-  try {
-    writeFileAtomic(opts.onnx, [bytes]);
-  } catch (error) {
-    throw new InputError(`error: cannot write ${opts.onnx}: ${(error as Error).message}`);
-  }
+  writeFileAtomic(opts.onnx, [bytes]);
   const source = opts.weights ?? `seed ${DEFAULT_SEED} initialisation`;
   process.stdout.write(
     `wrote ${opts.onnx}: ${graph.model}, ${graph.totals.params.toLocaleString("en-US")} params from ${source}, ` +

@@ -45,11 +45,11 @@ describe("runFmt", () => {
     expect(await runFmt([b], { check: true })).toBe(0);
   });
 
-  it("exits 2 on a syntax error, shows it and leaves the file untouched", async () => {
+  it("exits 1 on a syntax error, shows it and leaves the file untouched", async () => {
     const broken = "model M {\n  conv(6, 5x5\n  relu\n}\n";
     const bad = file("bad.net", broken);
     const good = file("good.net", messy);
-    expect(await runFmt([bad, good], { check: false })).toBe(2);
+    expect(await runFmt([bad, good], { check: false })).toBe(1);
     expect(readFileSync(bad, "utf8")).toBe(broken);
     expect(readFileSync(good, "utf8")).toBe(tidy);
     expect(stderr).toContain(`${bad}:2:14: error NET1010: expected ')' to close the argument list of conv`);
