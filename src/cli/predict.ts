@@ -142,8 +142,9 @@ export async function runPredict(file: string, opts: PredictCommandOptions): Pro
     const got = spatial ? [xShape[3]] : xShape.slice(1);
     if (got.some((d, k) => d !== expected[k]))
       throw new InputError(
-        `${path} has samples of shape ${formatShape(xShape.slice(1))}, but input ${graph.nodes[graph.inputs[i]].name} ` +
-          `is ${formatShape(shape)}` + (opts.tiles || shape.length !== 3 ? "" : "; for larger images use --tiles"),
+        `${path} has samples of shape ${formatShape(xShape.slice(1))}, but ` +
+          (graph.inputs.length === 1 ? "the model's input" : `input ${graph.nodes[graph.inputs[i]].name}`) +
+          ` is ${formatShape(shape)}` + (opts.tiles || shape.length !== 3 ? "" : "; for larger images use --tiles"),
       );
     return xShape;
   });
