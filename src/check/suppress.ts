@@ -3,7 +3,7 @@
 //   conv(64, 3x3) // netc-disable-line NET5004  this line
 //   // netc-disable NET5004                     from here to the end of the file
 //   // netc-enable NET5004                      (or until this)
-// Several codes may be listed (`NET5004, NET5001`); none means every lint. Only warnings and
+// Several codes may be listed (`NET5004, NET5001`), then `-- a reason`; no code means every lint. Only warnings and
 // hints can be silenced: an error means the model cannot be built. Applied inside check(), so
 // the command line and the language server honour the same comments.
 import type { Diagnostic, Span } from "../diagnostics/diagnostic.ts";
@@ -24,7 +24,8 @@ export function directivesOf(comments: readonly Comment[]): Directive[] {
   return comments.flatMap((comment) => {
     const match = DIRECTIVE.exec(comment.text);
     if (!match) return [];
-    const codes = match[2]!.split(/[\s,]+/).filter((c) => /^NET\d{4}$/.test(c));
+    // Codes come before an optional `-- reason`.
+    const codes = match[2]!.split("--")[0]!.split(/[\s,]+/).filter((c) => /^NET\d{4}$/.test(c));
     return [{ kind: match[1] as Kind, codes, comment }];
   });
 }
