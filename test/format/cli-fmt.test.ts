@@ -61,4 +61,10 @@ describe("runFmt", () => {
     expect(await runFmt([missing], { check: true })).toBe(2);
     expect(stderr).toContain(`cannot read ${missing}`);
   });
+
+  it("the shipped examples are in the formatter's style (`netc fmt --check examples/`)", async () => {
+    const examples = join(import.meta.dirname, "../../examples");
+    expect(await runFmt([examples], { check: true }), stdout).toBe(0);
+    expect(stdout).toBe("");
+  });
 });
