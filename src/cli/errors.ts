@@ -62,6 +62,10 @@ export function toCliError(error: unknown): CliError {
   if (error instanceof Error && INPUT_ERRORS.has(error.name)) return new InputError(error.message);
   if (error instanceof RangeError && /call stack/.test(error.message))
     return new InputError("the input is nested too deeply to process");
+  if (error instanceof RangeError && /allocat|Memory|Invalid typed array length|Array buffer/i.test(error.message))
+    return new InputError(
+      `out of memory (${error.message.split("\n")[0]}); use a smaller --batch, fewer samples or a smaller model`,
+    );
   const what = error instanceof Error ? error.message : String(error);
   return new InputError(
     `internal error: ${what.split("\n")[0]} (this is a bug in netc; set NETC_DEBUG=1 for details and please report it)`,

@@ -182,6 +182,28 @@ describe("netc check", () => {
   });
 });
 
+describe("colours", () => {
+  it("as tsc --pretty when forced; none for pipes or with NO_COLOR", async () => {
+    const forced = await netc(["check", broken, missing], { FORCE_COLOR: "1", NO_COLOR: undefined });
+    expect(forced.stdout).toContain(`\x1b[96m${broken}\x1b[39m:\x1b[93m3\x1b[39m:\x1b[93m3\x1b[39m: \x1b[91merror\x1b[39m \x1b[90mNET3001\x1b[39m:`);
+    expect(forced.stderr).toMatch(/^netc: \x1b\[91m\x1b\[1merror:\x1b\[22m\x1b\[39m cannot read/);
+    const plain = await netc(["check", broken], { FORCE_COLOR: undefined, NO_COLOR: undefined });
+    expect(plain.stdout).not.toContain("\x1b[");
+    expect((await netc(["check", broken], { NO_COLOR: "1" })).stdout).not.toContain("\x1b[");
+  });
+
+  it("colorEnabled: FORCE_COLOR wins, then NO_COLOR, then whether the stream is a terminal", async () => {
+    const { colorEnabled } = await import("../../src/cli/style.ts");
+    expect(colorEnabled({ isTTY: true }, {})).toBe(true);
+    expect(colorEnabled({ isTTY: false }, {})).toBe(false);
+    expect(colorEnabled({ isTTY: true }, { NO_COLOR: "1" })).toBe(false);
+    expect(colorEnabled({ isTTY: true }, { NO_COLOR: "" })).toBe(true);
+    expect(colorEnabled({ isTTY: false }, { FORCE_COLOR: "1" })).toBe(true);
+    expect(colorEnabled({ isTTY: true }, { FORCE_COLOR: "0" })).toBe(false);
+    expect(colorEnabled({ isTTY: true }, { TERM: "dumb" })).toBe(false);
+  });
+});
+
 describe("usage", () => {
   it("no arguments: help on stderr, exit 2; --help on stdout, exit 0", async () => {
     const none = await netc([]);
