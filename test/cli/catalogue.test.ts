@@ -219,6 +219,9 @@ describe("usage", () => {
     const r = await netc(["chekc", model]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^netc: error: unknown command 'chekc'/);
+    const lsp = await netc(["lsp", "--port", "3000"]);
+    expect(lsp.code).toBe(2);
+    expect(lsp.stderr).toMatch(/^netc: error: unknown option '--port'/);
     const o = await netc(["summary", model, "--jsn"]);
     expect(o.code).toBe(2);
     expect(o.stderr).toMatch(/^netc: error: unknown option '--jsn'/);
