@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { etasOf, formatDuration, renderProgress } from "../../src/cli/progress.ts";
+import { etasOf, formatDuration, ProgressBar, renderProgress } from "../../src/cli/progress.ts";
 import { resumeCommand, shellQuote } from "../../src/cli/resume-hint.ts";
 
 const state = { epoch: 2, epochs: 5, step: 63, steps: 125, loss: 0.29221, lr: 0.000976, imagesPerSecond: 1345.4 };
@@ -30,6 +30,36 @@ describe("progress bar", () => {
   it("formats durations and unknown ETAs", () => {
     expect(formatDuration(59.6)).toBe("01:00");
     expect(formatDuration(Infinity)).toBe("--:--");
+  });
+});
+
+describe("ProgressBar on a terminal", () => {
+  const terminal = (columns: number, isTTY = true) => {
+    const written: string[] = [];
+    const stream = { isTTY, columns, write: (s: string) => (written.push(s), true) } as unknown as NodeJS.WriteStream;
+    return { stream, written };
+  };
+
+  it("shows a status line at once, then the bar in the terminal's width, and erases itself", () => {
+    const { stream, written } = terminal(70);
+    const bar = new ProgressBar(stream);
+    bar.status("loading mnist…");
+    expect(written).toEqual(["\rloading mnist…\x1b[K"]);
+    bar.update({ ...state, etaSeconds: 3725 }, { samplesPerEpoch: 8000 }, true);
+    const line = written[1]!.replace(/^\r/, "").replace(/\x1b\[K$/, "");
+    expect(line.length).toBeLessThanOrEqual(69);
+    expect(line).toMatch(/^epoch 2\/5 .*ETA /);
+    bar.clear();
+    expect(written[2]).toBe("\r\x1b[K");
+  });
+
+  it("is silent when stderr is not a terminal", () => {
+    const { stream, written } = terminal(80, false);
+    const bar = new ProgressBar(stream);
+    bar.status("loading mnist…");
+    bar.update({ ...state, etaSeconds: 10 }, { samplesPerEpoch: 8000 }, true);
+    bar.clear();
+    expect(written).toEqual([]);
   });
 });
 
