@@ -22,9 +22,8 @@ export interface CheckedFile {
 }
 
 /**
- * The text of a .net file. A file that cannot be opened is a usage error; one that is not
- * UTF-8 text (NUL bytes, invalid UTF-8: an image, a weights file given by mistake) an input
- * error, reported once instead of as hundreds of lexer errors.
+ * The text of a .net file. A file that cannot be opened, or that is not UTF-8 text (NUL bytes, invalid UTF-8: an image, a weights file given by mistake) an input
+ * is an input error (exit code 1), reported once instead of as hundreds of lexer errors.
  */
 export function readSource(file: string): string {
   let bytes: Buffer;
@@ -75,7 +74,7 @@ export function expandFiles(paths: readonly string[]): { files: string[]; errors
       continue;
     }
     const found = netFilesIn(path);
-    if (found.length === 0) errors.push(new UsageError(`${path} is a folder with no .net files in it`));
+    if (found.length === 0) errors.push(new InputError(`${path} is a folder with no .net files in it`));
     files.push(...found);
   }
   return { files, errors };
@@ -107,8 +106,8 @@ export function collectParam(raw: string, previous: Record<string, ParamValue> =
 }
 
 /** Checks every file (and every .net file in every folder): a file that cannot be read is
- * reported and the others are still checked. Exit code: the worst of 2 (a file could not be
- * read), 1 (errors in a file) and 0. */
+ * reported and the others are still checked. Exit code 1 when a file has errors or cannot be
+ * read, else 0. */
 export function runCheck(paths: readonly string[], format: "text" | "json"): number {
   const { files, errors } = expandFiles(paths);
   const checked: CheckedFile[] = [];

@@ -2,9 +2,10 @@
 // an error of the library that means "bad input", see INPUT_ERRORS) and main prints it here:
 //   netc: error: <what, where, and the fix>
 // or, for problems inside a .net file, the diagnostics as `netc check` prints them. Exit codes:
-// 1 for problems in the input (a file's content, data, weights, an output that cannot be
-// written), 2 for usage errors (options, arguments, files named on the command line that
-// cannot be opened). Nothing reaches the user as a stack trace.
+// 1 for problems in the input (a file that is missing, unreadable or malformed, data, weights,
+// an output that cannot be written), 2 for usage errors (the command line itself: an unknown
+// option or command, a missing argument, a bad option value). Nothing reaches the user as a
+// stack trace.
 import { describeFsError, FileAccessError, isErrnoError, type FileAction } from "../io/fs-errors.ts";
 import { palette, type Palette } from "./style.ts";
 
@@ -22,7 +23,7 @@ export class CliError extends Error {
   }
 }
 
-/** The command line is wrong (exit code 2): an option's value, a missing argument or file. */
+/** The command line is wrong (exit code 2): an unknown option, a bad value, a missing argument. */
 export class UsageError extends CliError {
   constructor(message: string) {
     super(message, USAGE_ERROR);
@@ -36,15 +37,10 @@ export class InputError extends CliError {
   }
 }
 
-/**
- * A file that cannot be read or written, in words. Reading a file named on the command line
- * that is missing, a folder or unreadable is a usage error; failing to write is an input error.
- */
+/** A file that cannot be read or written, in words: a problem in the input (exit code 1). */
 export function fileError(error: unknown, path: string, action: FileAction): CliError {
   const access = error instanceof FileAccessError ? error : new FileAccessError(error, path, action);
-  // Writing over a folder is a wrong argument too.
-  const usage = access.action === "read" || access.code === "EISDIR";
-  return usage ? new UsageError(access.message) : new InputError(access.message);
+  return new InputError(access.message);
 }
 
 /** Library errors whose message already says what is wrong with the user's input. */

@@ -1,7 +1,7 @@
 // `netc fmt PATH... [--check]`: format files (folders: every .net file inside) in place with the
 // Prettier plugin, or with --check only list the files that would change. Exit code: 0 all
 // fine; 1 (--check) some file would change, or a file has syntax errors (it is left untouched
-// and its errors are shown) or is not text; 2 a path could not be read.
+// and its errors are shown), cannot be read or is not text; 2 a usage error.
 import type { Command } from "commander";
 import { formatSource, SyntaxErrorsError } from "../format/index.ts";
 import { renderDiagnostics } from "../diagnostics/render.ts";

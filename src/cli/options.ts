@@ -4,7 +4,7 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs"
 import { dirname } from "node:path";
 import { FileAccessError } from "../io/fs-errors.ts";
 import { BUNDLED_DATASETS } from "../data/load-data.ts";
-import { fileError, UsageError } from "./errors.ts";
+import { fileError, InputError, UsageError } from "./errors.ts";
 
 /** A whole number in [min, max], written as digits (no exponent, sign or fraction). */
 export function integerOption(flag: string, min: number, max: number): (raw: string) => number {
@@ -35,12 +35,12 @@ export function dataOption(raw: string): string {
 
 /**
  * An output file named on the command line, checked before any long run: refused when it is a
- * folder (usage error) or when its folder cannot be created or written (input error). Creates
- * the missing folders.
+ * folder or when its folder cannot be created or written (exit code 1). Creates the missing
+ * folders.
  */
 export function prepareOutputFile(path: string, flag: string): void {
   if (existsSync(path) && statSync(path).isDirectory())
-    throw new UsageError(`${flag} ${path}: it is a folder; give a file name inside it, e.g. ${path.replace(/\/$/, "")}/out`);
+    throw new InputError(`${flag} ${path}: it is a folder; give a file name inside it, e.g. ${path.replace(/\/$/, "")}/out`);
   prepareOutputFolder(dirname(path), path);
 }
 

@@ -1,6 +1,7 @@
 // Every command against a catalogue of bad inputs: each gives one error line naming the file
 // (plus caret/help/indented lines as `netc check` prints them), the right exit code (0 ok,
-// 1 problems in the input, 2 usage), no stack trace, and never loses or overwrites an earlier
+// 1 problems in the input, files that cannot be read or written included; 2 usage: the command
+// line itself), no stack trace, and never loses or overwrites an earlier
 // file. Runs the CLI in process (test/cli/in-process.ts), one case after another.
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -135,7 +136,7 @@ describe("netc check", () => {
     expect(r.stdout).toContain(`${warned}:3:15: warning NET5008`);
     expect(r.stdout).toContain(`${broken}:3:3: error NET3001`);
     expect(r.stdout).toContain("1 error, 1 warning\n");
-    expectError(r, 2, missing, /no such file; check the path/);
+    expectError(r, 1, missing, /no such file; check the path/);
   });
 
   it("expands folders to the .net files inside, recursively", async () => {
@@ -143,7 +144,7 @@ describe("netc check", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${join(aFolder, "nested", "bad.net")}:3:12: error`);
     expect(r.stdout).not.toContain("notes.txt");
-    expectError(await netc(["check", emptyFolder]), 2, emptyFolder, /no \.net files/);
+    expectError(await netc(["check", emptyFolder]), 1, emptyFolder, /no \.net files/);
   });
 
   it("a 0-byte file is a warning in check and an error where a model is needed", async () => {
@@ -174,10 +175,10 @@ describe("netc check", () => {
     expectError(await netc(["summary", deep]), 1, deep, /NET1016/);
   });
 
-  it("files that cannot be opened are usage errors naming the file", async () => {
-    expectError(await netc(["check", aFolder, underFile]), 2, underFile, /a part of the path is a file/);
-    expectError(await netc(["summary", aFolder]), 2, aFolder, /it is a folder, not a file/);
-    expectError(await netc(["summary", unreadable]), 2, unreadable, /input\/output error/);
+  it("files that cannot be opened are input errors naming the file", async () => {
+    expectError(await netc(["check", aFolder, underFile]), 1, underFile, /a part of the path is a file/);
+    expectError(await netc(["summary", aFolder]), 1, aFolder, /it is a folder, not a file/);
+    expectError(await netc(["summary", unreadable]), 1, unreadable, /input\/output error/);
     expectError(await netc(["check", "--format", "xml", model]), 2, "--format");
   });
 });
@@ -264,7 +265,7 @@ describe("netc train", () => {
 
   it("refuses bad data files with their name and the fix", async () => {
     const cases: [string, 1 | 2, string, RegExp][] = [
-      [`${missing.replace(".net", ".npy")},${y}`, 2, missing.replace(".net", ".npy"), /no such file/],
+      [`${missing.replace(".net", ".npy")},${y}`, 1, missing.replace(".net", ".npy"), /no such file/],
       [`${xFortran},${y}`, 1, xFortran, /Fortran.*ascontiguousarray/],
       [`${xHalf},${y}`, 1, xHalf, /'<f2' is not supported/],
       [`${xBigEndian},${y}`, 1, xBigEndian, /big-endian/],
@@ -273,7 +274,7 @@ describe("netc train", () => {
       [`${x},${yFractions}`, 1, yFractions, /./],
       [`${xWrongShape},${y}`, 1, xWrongShape, /\[5\].*\[4\]/],
       [`${xFewer},${y}`, 1, xFewer, /6.*8|8.*6/],
-      [`${aFolder},${y}`, 2, aFolder, /./],
+      [`${aFolder},${y}`, 1, aFolder, /./],
     ];
     for (const [data, code, file, pattern] of cases) {
       const r = await netc(["train", model, "--data", data, "--out", at("bad-data.safetensors")]);
@@ -285,7 +286,7 @@ describe("netc train", () => {
 
   it("refuses an --out that is a folder before training, and loses nothing", async () => {
     const r = await netc(["train", model, "--data", `${x},${y}`, "--out", existing]);
-    expectError(r, 2, existing, /folder/);
+    expectError(r, 1, existing, /folder/);
     expect(r.stdout).not.toMatch(/epoch \d/);
     expect(readdirSync(existing)).toEqual(["keep.txt"]);
   });
@@ -306,9 +307,9 @@ describe("netc train", () => {
   });
 
   it("bad --init, --resume and models", async () => {
-    expectError(await netc(["train", model, "--data", `${x},${y}`, "--init", at("nope.safetensors")]), 2, "nope.safetensors");
+    expectError(await netc(["train", model, "--data", `${x},${y}`, "--init", at("nope.safetensors")]), 1, "nope.safetensors");
     expectError(await netc(["train", model, "--data", `${x},${y}`, "--init", x]), 1, x);
-    expectError(await netc(["train", model, "--data", `${x},${y}`, "--resume", at("nope.ckpt")]), 2, "nope.ckpt");
+    expectError(await netc(["train", model, "--data", `${x},${y}`, "--resume", at("nope.ckpt")]), 1, "nope.ckpt");
     expectError(await netc(["train", untrained, "--data", `${x},${y}`]), 2, "no train section");
     expectError(await netc(["train", twoModels, "--data", `${x},${y}`]), 2, twoModels, /--model/);
   });
@@ -329,11 +330,11 @@ describe("netc predict", () => {
     const bad: [string[], 1 | 2, string][] = [
       [["--input", xWrongShape], 1, xWrongShape],
       [["--input", xFortran], 1, xFortran],
-      [["--input", at("nope.npy")], 2, "nope.npy"],
+      [["--input", at("nope.npy")], 1, "nope.npy"],
       [["--input", x, "--tiles"], 2, "--tiles"],
       [["--input", x, "--png"], 2, "--png"],
       [["--input", x, "--weights", x], 1, x],
-      [["--input", x, "--weights", at("nope.safetensors")], 2, "nope.safetensors"],
+      [["--input", x, "--weights", at("nope.safetensors")], 1, "nope.safetensors"],
     ];
     for (const [args, code, file] of bad) {
       const r = await netc(["predict", model, "--weights", weights, "--output", output, ...args]);
@@ -345,7 +346,7 @@ describe("netc predict", () => {
   it("refuses outputs it cannot write, naming them", async () => {
     expectError(
       await netc(["predict", model, "--weights", weights, "--input", x, "--output", existing]),
-      2,
+      1,
       existing,
       /folder/,
     );
@@ -381,9 +382,9 @@ describe("netc predict", () => {
 
 describe("netc evaluate", () => {
   it("refuses bad weights and data with the file name", async () => {
-    expectError(await netc(["evaluate", model, "--weights", aFolder, "--data", `${x},${y}`]), 2, aFolder);
+    expectError(await netc(["evaluate", model, "--weights", aFolder, "--data", `${x},${y}`]), 1, aFolder);
     expectError(await netc(["evaluate", model, "--weights", weights, "--data", `${xFortran},${y}`]), 1, xFortran);
-    expectError(await netc(["evaluate", model, "--weights", weights, "--data", `${x},${at("none.npy")}`]), 2, "none.npy");
+    expectError(await netc(["evaluate", model, "--weights", weights, "--data", `${x},${at("none.npy")}`]), 1, "none.npy");
     expectError(await netc(["evaluate", model, "--data", `${x},${y}`]), 2, "--weights");
   });
 });
@@ -406,7 +407,7 @@ describe("netc export and compile", () => {
     for (const [command, flag] of [["export", "--onnx"], ["compile", "-o"]] as const) {
       const ro = join(readOnly, "kept.npy");
       expectError(await netc([command, model, flag, ro]), 1, ro, /read-only|permission/);
-      expectError(await netc([command, model, flag, existing]), 2, existing, /folder/);
+      expectError(await netc([command, model, flag, existing]), 1, existing, /folder/);
       expectError(await netc([command, model, flag, join(model, "x")]), 1, model);
       expectError(await netc([command, model, flag, at("w.out"), "--weights", x]), 1, x);
     }
@@ -422,8 +423,8 @@ describe("netc data and fmt", () => {
   });
 
   it("fmt: unreadable, binary and broken files, folders", async () => {
-    expectError(await netc(["fmt", missing]), 2, missing);
-    expectError(await netc(["fmt", "--check", broken.replace("broken", "nope")]), 2, "nope.net");
+    expectError(await netc(["fmt", missing]), 1, missing);
+    expectError(await netc(["fmt", "--check", broken.replace("broken", "nope")]), 1, "nope.net");
     const syntax = write("syntax.net", "model S {\n  input x: [4\n}\n");
     const r = await netc(["fmt", syntax]);
     expect(r.code).toBe(1);

@@ -60,9 +60,9 @@ describe("netc check", () => {
     expect(all[0].fixes[0]).toMatchObject({ title: "insert flatten()", edits: [{ newText: "flatten() ", line: 3, column: 3 }] });
   });
 
-  it("exits 2 for a missing file and for a bad option", async () => {
+  it("exits 1 for a missing file and 2 for a bad option", async () => {
     const missing = await netc("check", join(dir, "nope.net"));
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("no such file");
     expect((await netc("check", "--format", "xml", bad)).code).toBe(2);
     expect((await netc("check")).code).toBe(2);

@@ -56,9 +56,9 @@ describe("runFmt", () => {
     expect(stderr).toContain("not formatted");
   });
 
-  it("exits 2 on an unreadable file", async () => {
+  it("exits 1 on an unreadable file", async () => {
     const missing = join(dir, "missing.net");
-    expect(await runFmt([missing], { check: true })).toBe(2);
+    expect(await runFmt([missing], { check: true })).toBe(1);
     expect(stderr).toContain(`cannot read ${missing}`);
   });
 
