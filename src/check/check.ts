@@ -13,6 +13,7 @@ import { lintGraph } from "./lints.ts";
 import { inferenceActivationBytes, trainingActivationBytes } from "./memory.ts";
 import { compoundScaling, noScaling, type Scaling } from "./scaling.ts";
 import { Scope } from "./scope.ts";
+import { withoutSuppressed } from "./suppress.ts";
 import { resolvePredict, resolveTrain } from "./train-config.ts";
 import type { Value } from "./value.ts";
 
@@ -69,7 +70,8 @@ class Checker {
     const sections = this.sectionsByModel(models);
     for (const model of models.values()) this.checkModel(model, sections.get(model) ?? {});
     this.lintUnused();
-    return { diagnostics: dedupe(this.diagnostics), graphs: this.graphs, facts: this.facts };
+    const diagnostics = withoutSuppressed(dedupe(this.diagnostics), this.program.comments);
+    return { diagnostics, graphs: this.graphs, facts: this.facts };
   }
 
   private report(d: Diagnostic): void {

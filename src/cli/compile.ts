@@ -4,12 +4,12 @@
 import type { Command } from "commander";
 import { emitTs, type EmitKernels } from "../backends/emit-ts/index.ts";
 import type { ParamValue } from "../check/index.ts";
-import { renderDiagnostics } from "../diagnostics/render.ts";
-import type { Graph } from "../ir/graph.ts";
 import { writeFileAtomic } from "../io/atomic-write.ts";
-import { WeightsFileError } from "../io/safetensors.ts";
 import { loadWeights } from "../io/weights.ts";
-import { checkFile, collectParam, hasErrors, UsageError } from "./check.ts";
+import { collectParam } from "./check.ts";
+import { InputError, UsageError } from "./errors.ts";
+import { loadGraph } from "./load-graph.ts";
+import { integerOption, MAX_BATCH, prepareOutputFile } from "./options.ts";
 
 export interface CompileCommandOptions {
   readonly model?: string;
@@ -26,15 +26,6 @@ export interface CompileCommandOptions {
 
 const KERNEL_CHOICES: readonly EmitKernels[] = ["auto", "wasm-simd", "js"];
 
-function parseMaxBatch(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(
-      `--max-batch must be a positive integer, got "${value}"`,
-    );
-  return n;
-}
-
 function parseKernels(value: string): EmitKernels {
   const choice = KERNEL_CHOICES.find((k) => k === value);
   if (!choice)
@@ -44,72 +35,25 @@ function parseKernels(value: string): EmitKernels {
   return choice;
 }
 
-function selectGraph(
-  file: string,
-  graphs: ReadonlyMap<string, Graph>,
-  model: string | undefined,
-): Graph {
-  if (model !== undefined) {
-    const graph = graphs.get(model);
-    if (!graph)
-      throw new UsageError(
-        `${file}: no model named ${model}; it has ${[...graphs.keys()].join(", ") || "none"}`,
-      );
-    return graph;
-  }
-  if (graphs.size === 1) return [...graphs.values()][0];
-  if (graphs.size === 0) throw new UsageError(`${file}: no model to compile`);
-  throw new UsageError(
-    `${file} holds models ${[...graphs.keys()].join(", ")}; choose one with --model`,
-  );
-}
-
 export async function runCompile(
   file: string,
   opts: CompileCommandOptions,
 ): Promise<number> {
   if (opts.embedWeights && opts.weights === undefined)
     throw new UsageError("--embed-weights needs --weights FILE");
-  const checked = checkFile(file, {
-    model: opts.model,
-    params: { ...opts.params },
-  });
-  if (hasErrors(checked.diagnostics)) {
-    process.stderr.write(
-      renderDiagnostics(file, checked.text, checked.diagnostics),
+  const { graph } = loadGraph(file, { model: opts.model, params: { ...opts.params } });
+  if (opts.train && !graph.train)
+    throw new UsageError(`${graph.model} has no train section; --train needs one`);
+  if (opts.train && (graph.inputs.length !== 1 || graph.outputs.length !== 1))
+    throw new InputError(
+      `${graph.model} has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs; ` +
+        "--train needs exactly one of each (compile without --train for inference)",
     );
-    return 1;
-  }
-  const graph = selectGraph(file, checked.result.graphs, opts.model);
-  if (opts.train && !graph.train) {
-    process.stderr.write(
-      `error: ${graph.model} has no train section; --train needs one\n`,
-    );
-    return 1;
-  }
-  let weights: Map<string, Float32Array> | undefined;
-  try {
-    weights =
-      opts.weights === undefined
-        ? undefined
-        : new Map(
-            [...loadWeights(opts.weights, graph)].map(([key, tensor]) => [
-              key,
-              tensor.data,
-            ]),
-          );
-  } catch (error) {
-    if (!(error instanceof WeightsFileError)) throw error;
-    process.stderr.write(`error: ${error.message}\n`);
-    return 1;
-  }
-  if (opts.train && (graph.inputs.length !== 1 || graph.outputs.length !== 1)) {
-    process.stderr.write(
-      `error: ${graph.model} has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs; ` +
-        "--train needs exactly one of each (compile without --train for inference)\n",
-    );
-    return 1;
-  }
+  prepareOutputFile(opts.out, "--out");
+  const weights =
+    opts.weights === undefined
+      ? undefined
+      : new Map([...loadWeights(opts.weights, graph)].map(([key, tensor]) => [key, tensor.data]));
   const code = await emitTs(graph, {
     weights,
     embedWeights: opts.embedWeights,
@@ -117,19 +61,15 @@ export async function runCompile(
     maxBatch: opts.maxBatch,
     kernels: opts.kernels,
   });
-  try {
-    writeFileAtomic(opts.out, [new TextEncoder().encode(code)]);
-  } catch (error) {
-    process.stderr.write(
-      `error: cannot write ${opts.out}: ${(error as Error).message}\n`,
-    );
-    return 1;
-  }
+  const bytes = new TextEncoder().encode(code);
+  writeFileAtomic(opts.out, [bytes]);
   const weightsNote = opts.embedWeights
     ? `, weights embedded from ${opts.weights}`
-    : "";
+    : opts.train && !opts.weights
+      ? `, parameters start from the seed ${graph.train?.seed ?? 0} initialisation (initialize(seed) to change)`
+      : "";
   process.stdout.write(
-    `wrote ${opts.out}: ${graph.model}, ${code.length.toLocaleString("en-US")} bytes${weightsNote}\n`,
+    `wrote ${opts.out}: ${graph.model}, ${bytes.byteLength.toLocaleString("en-US")} bytes${weightsNote}\n`,
   );
   return 0;
 }
@@ -169,7 +109,7 @@ export function registerCompile(program: Command): void {
     .option(
       "--max-batch <n>",
       "size buffers for n samples (default 1, or the train batch with --train); forward runs larger batches in chunks of n",
-      parseMaxBatch,
+      integerOption("--max-batch", 1, MAX_BATCH),
     )
     .option(
       "--kernels <which>",

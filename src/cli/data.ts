@@ -4,14 +4,16 @@
 //   plus PNGs of the first few samples (image, mask, mask tinted over the image).
 // - `mnist`: exactly the split `--data mnist` trains on — train-x.npy [8000, 28, 28, 1] float32,
 //   train-y.npy [8000] int32, val-x.npy, val-y.npy — plus PNGs of the first few training digits.
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { Dataset } from "../data/dataset.ts";
 import { loadMnist, MNIST_SHAPE } from "../data/mnist.ts";
 import { generateNuclei, NUCLEI_DEFAULTS, splitNuclei } from "../data/nuclei.ts";
+import { writeFileAtomic } from "../io/atomic-write.ts";
 import { writeNpy } from "../io/npy.ts";
 import { encodePng, greyPicture, overlay } from "../io/png.ts";
+import { UsageError } from "./errors.ts";
+import { integerOption, prepareOutputFolder } from "./options.ts";
 
 export const DATASETS = ["mnist", "nuclei"] as const;
 
@@ -23,39 +25,34 @@ export interface DataOptions {
 }
 
 const SAMPLE_PNGS = 3;
+/** Generated pixels per array at most (each array is float32: 512 MiB). */
+const MAX_PIXELS = 2 ** 27;
 
-/** Writes dataset `name` to `opts.out`; returns the exit code (0 ok, 1 failure, 2 bad usage). */
+/** Writes dataset `name` to `opts.out` and returns 0; bad options throw a UsageError, a folder
+ * that cannot be written a CliError from the atomic writes. */
 export async function runData(name: string, opts: DataOptions): Promise<number> {
   if (name === "mnist") return writeMnist(opts.out);
-  if (name !== "nuclei") {
-    process.stderr.write(`netc data: unknown dataset '${name}'; available: ${DATASETS.join(", ")}\n`);
-    return 2;
-  }
+  if (name !== "nuclei") throw new UsageError(`unknown dataset '${name}'; available: ${DATASETS.join(", ")}`);
   const count = opts.count ?? NUCLEI_DEFAULTS.count;
   const size = opts.size ?? NUCLEI_DEFAULTS.size;
   const seed = opts.seed ?? NUCLEI_DEFAULTS.seed;
-  let data;
-  try {
-    data = generateNuclei({ count, size, seed });
-  } catch (error) {
-    process.stderr.write(`netc data: ${(error as Error).message}\n`);
-    return 2;
-  }
-  try {
-    mkdirSync(opts.out, { recursive: true });
-    writeNpy(join(opts.out, "images.npy"), { shape: data.shape, data: data.images });
-    writeNpy(join(opts.out, "masks.npy"), { shape: data.shape, data: data.masks });
-    const pixels = size * size;
-    for (let i = 0; i < Math.min(SAMPLE_PNGS, count); i++) {
-      const image = data.images.subarray(i * pixels, (i + 1) * pixels);
-      const mask = data.masks.subarray(i * pixels, (i + 1) * pixels);
-      writeFileSync(join(opts.out, `image-${i}.png`), encodePng(greyPicture(image, size, size)));
-      writeFileSync(join(opts.out, `mask-${i}.png`), encodePng(greyPicture(mask, size, size)));
-      writeFileSync(join(opts.out, `overlay-${i}.png`), encodePng(overlay(image, mask, size, size)));
-    }
-  } catch (error) {
-    process.stderr.write(`netc data: cannot write to ${opts.out}: ${(error as Error).message}\n`);
-    return 1;
+  if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count must be a positive integer, got ${count}`);
+  if (count * size * size > MAX_PIXELS)
+    throw new UsageError(
+      `--count ${count} images of ${size}×${size} is ${(count * size * size).toLocaleString("en-US")} pixels per array; ` +
+        `the most is ${MAX_PIXELS.toLocaleString("en-US")}: use fewer or smaller images`,
+    );
+  prepareOutputFolder(opts.out);
+  const data = generateNuclei({ count, size, seed });
+  writeNpy(join(opts.out, "images.npy"), { shape: data.shape, data: data.images });
+  writeNpy(join(opts.out, "masks.npy"), { shape: data.shape, data: data.masks });
+  const pixels = size * size;
+  for (let i = 0; i < Math.min(SAMPLE_PNGS, count); i++) {
+    const image = data.images.subarray(i * pixels, (i + 1) * pixels);
+    const mask = data.masks.subarray(i * pixels, (i + 1) * pixels);
+    writeFileAtomic(join(opts.out, `image-${i}.png`), [encodePng(greyPicture(image, size, size))]);
+    writeFileAtomic(join(opts.out, `mask-${i}.png`), [encodePng(greyPicture(mask, size, size))]);
+    writeFileAtomic(join(opts.out, `overlay-${i}.png`), [encodePng(overlay(image, mask, size, size))]);
   }
   const { train, validation } = splitNuclei(data);
   process.stdout.write(
@@ -66,25 +63,20 @@ export async function runData(name: string, opts: DataOptions): Promise<number> 
 }
 
 function writeMnist(out: string): number {
+  prepareOutputFolder(out);
   const { train, validation } = loadMnist();
   const [height, width] = MNIST_SHAPE;
   const writeSplit = (prefix: string, split: Dataset) => {
     writeNpy(join(out, `${prefix}-x.npy`), { shape: [split.count, ...split.sampleShape], data: split.x });
     writeNpy(join(out, `${prefix}-y.npy`), { shape: [split.count], data: split.labels.data });
   };
-  try {
-    mkdirSync(out, { recursive: true });
-    writeSplit("train", train);
-    writeSplit("val", validation!);
-    const pixels = height * width;
-    for (let i = 0; i < SAMPLE_PNGS; i++) {
-      const label = train.labels.data[i];
-      const picture = greyPicture(train.x.subarray(i * pixels, (i + 1) * pixels), height, width);
-      writeFileSync(join(out, `digit-${i}-label-${label}.png`), encodePng(picture));
-    }
-  } catch (error) {
-    process.stderr.write(`netc data: cannot write to ${out}: ${(error as Error).message}\n`);
-    return 1;
+  writeSplit("train", train);
+  writeSplit("val", validation!);
+  const pixels = height * width;
+  for (let i = 0; i < SAMPLE_PNGS; i++) {
+    const label = train.labels.data[i];
+    const picture = greyPicture(train.x.subarray(i * pixels, (i + 1) * pixels), height, width);
+    writeFileAtomic(join(out, `digit-${i}-label-${label}.png`), [encodePng(picture)]);
   }
   process.stdout.write(
     `wrote the MNIST split of --data mnist to ${out}: train-x.npy [${train.count}, ${MNIST_SHAPE.join(", ")}] float32 ` +
@@ -100,9 +92,9 @@ export function registerData(program: Command): void {
     .description("write a bundled dataset to disk as .npy plus sample PNGs")
     .argument("<name>", DATASETS.join(" | "))
     .requiredOption("--out <dir>", "output directory")
-    .option("--count <n>", "number of images (nuclei)", (v) => Number.parseInt(v, 10))
-    .option("--seed <n>", "generator seed (nuclei)", (v) => Number.parseInt(v, 10))
-    .option("--size <px>", "image side in pixels (nuclei)", (v) => Number.parseInt(v, 10))
+    .option("--count <n>", "number of images (nuclei)", integerOption("--count", 1, 1_000_000))
+    .option("--seed <n>", "generator seed (nuclei)", integerOption("--seed", 0, 2 ** 32 - 1))
+    .option("--size <px>", "image side in pixels (nuclei)", integerOption("--size", 16, 4096))
     .action(async (name: string, opts: DataOptions) => {
       process.exitCode = await runData(name, opts);
     });

@@ -5,15 +5,14 @@ import type { Command } from "commander";
 import type { ParamValue } from "../check/index.ts";
 import { evaluate, type Evaluation } from "../backends/interpret/evaluate.ts";
 import { lossSetup } from "../backends/interpret/trainer.ts";
-import { DataError } from "../data/data-error.ts";
 import { loadData } from "../data/load-data.ts";
 import { validateData } from "../data/validate-data.ts";
-import { WeightsFileError } from "../io/safetensors.ts";
 import { loadWeights } from "../io/weights.ts";
 import type { TrainConfig } from "../ir/graph.ts";
 import { createWasmExecutor } from "../runtime/index.ts";
 import { collectParam, UsageError } from "./check.ts";
-import { InputError, loadGraph } from "./load-graph.ts";
+import { loadGraph } from "./load-graph.ts";
+import { dataOption } from "./options.ts";
 
 export interface EvaluateCommandOptions {
   readonly model?: string;
@@ -49,23 +48,22 @@ export async function runEvaluate(file: string, opts: EvaluateCommandOptions): P
   const config = { ...graph.train, metrics: metricsFor(graph.train, outputShape.length === 3) };
   const setup = lossSetup(graph, config);
   const input = graph.nodes[graph.inputs[0]];
+  const split = loadData(opts.data, outputShape, 0);
+  const data = split.validation ?? split.train;
+  validateData({ inputName: input.name, inputShape: input.shape, outputShape }, config.loss.kind, data);
+  const weights = new Map([...loadWeights(opts.weights, graph)].map(([k, t]) => [k, t.data]));
+  const { executor, dispose } = await createWasmExecutor(setup.program, { maxBatch: Math.min(64, data.count), training: false });
   try {
-    const split = loadData(opts.data, outputShape, 0);
-    const data = split.validation ?? split.train;
-    validateData({ inputName: input.name, inputShape: input.shape, outputShape }, config.loss.kind, data);
-    const weights = new Map([...loadWeights(opts.weights, graph)].map(([k, t]) => [k, t.data]));
-    const { executor, dispose } = await createWasmExecutor(setup.program, { maxBatch: Math.min(64, data.count), training: false });
-    try {
-      executor.setParams(weights);
-      const result = evaluate(executor, data, setup);
-      process.stdout.write(opts.json ? JSON.stringify({ data: data.name, count: data.count, ...result }) + "\n" : `${data.name}: ${data.count} samples\n${table(result)}`);
-      return 0;
-    } finally {
-      await dispose();
-    }
-  } catch (error) {
-    if (error instanceof DataError || error instanceof WeightsFileError) throw new InputError(`error: ${error.message}`);
-    throw error;
+    executor.setParams(weights);
+    const result = evaluate(executor, data, setup);
+    process.stdout.write(
+      opts.json
+        ? JSON.stringify({ data: data.name, count: data.count, ...result }) + "\n"
+        : `${data.name}: ${data.count.toLocaleString("en-US")} samples\n${table(result)}`,
+    );
+    return 0;
+  } finally {
+    await dispose();
   }
 }
 
@@ -77,7 +75,7 @@ export function registerEvaluate(program: Command): void {
     .option("--model <name>", "the model (default: the file's only model)")
     .option("--param <name=value>", "set a model parameter (repeatable)", collectParam, {})
     .requiredOption("--weights <weights>", "trained weights (safetensors)")
-    .requiredOption("--data <data>", "mnist, nuclei, or x.npy,y.npy")
+    .requiredOption("--data <data>", "mnist, nuclei, or x.npy,y.npy", dataOption)
     .option("--json", "print one JSON object", false)
     .action(async (file: string, opts: EvaluateCommandOptions & { param: Record<string, ParamValue> }) => {
       process.exitCode = await runEvaluate(file, { ...opts, params: opts.param });

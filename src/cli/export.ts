@@ -4,8 +4,10 @@
 // weights.safetensors) all at once. Errors go to stderr as `file:line:col: error ...`; returns
 // the exit code.
 import type { Command } from "commander";
-import { collectParam, UsageError } from "./check.ts";
-import { InputError, loadGraph } from "./load-graph.ts";
+import { collectParam } from "./check.ts";
+import { fileError, InputError, UsageError } from "./errors.ts";
+import { loadGraph } from "./load-graph.ts";
+import { prepareOutputFile } from "./options.ts";
 import { exportOnnx, OnnxExportError } from "../backends/onnx/index.ts";
 import { buildPytorchPackage, PackageExistsError, PytorchExportError, writePackage } from "../backends/pytorch/index.ts";
 import type { ParamValue } from "../check/index.ts";
@@ -13,7 +15,7 @@ import type { Span } from "../diagnostics/diagnostic.ts";
 import { LineMap } from "../diagnostics/render.ts";
 import type { Graph } from "../ir/graph.ts";
 import { writeFileAtomic } from "../io/atomic-write.ts";
-import { WeightsFileError, type TensorData } from "../io/safetensors.ts";
+import type { TensorData } from "../io/safetensors.ts";
 import { loadWeights, weightSpecs } from "../io/weights.ts";
 import { initializeParams } from "../runtime/index.ts";
 
@@ -48,30 +50,28 @@ export async function runExport(file: string, opts: ExportCommandOptions): Promi
   if ((opts.onnx === undefined) === (opts.pytorch === undefined))
     throw new UsageError("export needs exactly one target: --onnx out.onnx or --pytorch DIR");
   const { graph, checked } = loadGraph(file, { model: opts.model, params: { ...opts.params } });
-  const where = (span: Span | undefined): string => (span === undefined ? file : `${file}:${location(checked.text, span)}`);
   try {
     if (opts.pytorch !== undefined) return exportPytorch(file, graph, opts.pytorch, opts);
     return exportOnnxFile(graph, opts.onnx!, opts);
   } catch (error) {
-    if (error instanceof OnnxExportError || error instanceof PytorchExportError)
-      throw new InputError(`${where(error.span)}: error: ${error.message}`);
-    if (error instanceof WeightsFileError || error instanceof PackageExistsError)
-      throw new InputError(`error: ${error.message}`);
+    // A diagnostic of the model's file: at the op that the target cannot express.
+    if (error instanceof OnnxExportError || error instanceof PytorchExportError) {
+      if (error.span === undefined) throw new InputError(`${file}: ${error.message}`);
+      throw new InputError(`${file}:${location(checked.text, error.span)}: error: ${error.message}`, { diagnostics: true });
+    }
+    if (error instanceof PackageExistsError) throw new InputError(error.message);
     throw error;
   }
 }
 
 function exportOnnxFile(graph: Graph, out: string, opts: ExportCommandOptions): number {
+  prepareOutputFile(out, "--onnx");
   const weights =
     opts.weights === undefined
       ? initializeParams(graph, DEFAULT_SEED)
       : new Map([...loadWeights(opts.weights, graph)].map(([key, tensor]) => [key, tensor.data]));
   const bytes = exportOnnx(graph, weights, { modelName: graph.model });
-  try {
-    writeFileAtomic(out, [bytes]);
-  } catch (error) {
-    throw new InputError(`error: cannot write ${out}: ${(error as Error).message}`);
-  }
+  writeFileAtomic(out, [bytes]);
   const source = opts.weights ?? `seed ${DEFAULT_SEED} initialisation`;
   process.stdout.write(
     `wrote ${out}: ${graph.model}, ${graph.totals.params.toLocaleString("en-US")} params from ${source}, ` +
@@ -98,7 +98,7 @@ function exportPytorch(file: string, graph: Graph, dir: string, opts: ExportComm
     writePackage(dir, files, { force: opts.force ?? false });
   } catch (error) {
     if (error instanceof PackageExistsError) throw error;
-    throw new InputError(`error: cannot write ${dir}: ${(error as Error).message}`);
+    throw fileError(error, dir, "write");
   }
   process.stdout.write(
     `wrote ${dir}: ${[...files.keys()].join(", ")} for ${graph.model} ` +

@@ -2,26 +2,29 @@
 // `register<Command>(program)`. The only place (with the command modules) that sets exit codes:
 // 0 success (warnings allowed), 1 errors in the input, 2 usage errors.
 import { Command, CommanderError } from "commander";
-import { registerCheck, UsageError } from "./check.ts";
+import { registerCheck } from "./check.ts";
 import { registerCompile } from "./compile.ts";
 import { registerData } from "./data.ts";
 import { registerEvaluate } from "./evaluate.ts";
 import { registerExport } from "./export.ts";
 import { registerFmt } from "./fmt.ts";
 import { registerPredict } from "./predict.ts";
-import { InputError } from "./load-graph.ts";
+import { reportError, USAGE_ERROR } from "./errors.ts";
 import { registerLsp } from "./lsp.ts";
 import { registerSummary } from "./summary.ts";
+import { paletteFor } from "./style.ts";
 import { registerTrain } from "./train.ts";
-
-const USAGE_ERROR = 2;
 
 export function buildProgram(): Command {
   const program = new Command("netc")
     .description("A compiler for .net neural-network model files")
     .version("0.1.0")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // Commander's own messages ("error: unknown option ...") get the one prefix of netc's errors.
+      outputError: (s, write) => write(`netc: ${s}`),
+    });
   registerCheck(program);
   registerSummary(program);
   registerTrain(program);
@@ -41,18 +44,12 @@ async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      const ok = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help";
+      // --help, --version and `help` succeed; anything else (no command, an unknown option, a
+      // missing argument: help or the message already went to stderr) is a usage error.
+      const ok = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0;
       return ok ? 0 : USAGE_ERROR;
     }
-    if (e instanceof InputError) {
-      process.stderr.write(`${e.message}\n`);
-      return 1;
-    }
-    if (e instanceof UsageError) {
-      process.stderr.write(`netc: ${e.message}\n`);
-      return USAGE_ERROR;
-    }
-    throw e;
+    return reportError(e, process.stderr, paletteFor(process.stderr));
   }
 }
 

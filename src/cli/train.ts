@@ -1,20 +1,18 @@
 // `netc train FILE [--model M] [--param k=v] [--data ...] [--epochs n] [--batch n] [--init W]
 // [--out W] [--resume CKPT] [--json]`: train per the model's `train` section.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import type { Command } from "commander";
 import type { ParamValue } from "../check/index.ts";
-import { DataError } from "../data/data-error.ts";
 import { loadData } from "../data/load-data.ts";
 import { validateData } from "../data/validate-data.ts";
-import { WeightsFileError } from "../io/safetensors.ts";
 import { loadWeights } from "../io/weights.ts";
 import type { Graph, TrainConfig } from "../ir/graph.ts";
-import { saveWeights, train, TrainingDivergedError, type EpochReport } from "../backends/interpret/trainer.ts";
+import { saveWeights, train, type EpochReport } from "../backends/interpret/trainer.ts";
 import type { Evaluation } from "../backends/interpret/evaluate.ts";
-import { collectParam, UsageError } from "./check.ts";
-import { InputError, loadGraph } from "./load-graph.ts";
+import { collectParam, plural, UsageError } from "./check.ts";
+import { loadGraph } from "./load-graph.ts";
+import { dataOption, integerOption, MAX_BATCH, prepareOutputFile } from "./options.ts";
 import { ProgressBar } from "./progress.ts";
+import { resumeCommand } from "./resume-hint.ts";
 
 export interface TrainCommandOptions {
   readonly model?: string;
@@ -40,13 +38,8 @@ function trainConfig(graph: Graph, opts: TrainCommandOptions): TrainConfig {
   };
 }
 
-function positiveInt(name: string): (raw: string) => number {
-  return (raw) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} expects a positive integer, got '${raw}'`);
-    return n;
-  };
-}
+/** The most epochs `--epochs` accepts. */
+const MAX_EPOCHS = 1_000_000;
 
 /** `val_loss 0.1523  accuracy 0.9550  macro_f1 0.9541` */
 function describeEvaluation(val: Evaluation): string {
@@ -85,66 +78,62 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
   const config = trainConfig(graph, opts);
   const out = opts.out ?? `${graph.model.toLowerCase()}.safetensors`;
   const checkpointPath = out.replace(/(\.safetensors)?$/, ".ckpt.safetensors");
-  mkdirSync(dirname(out), { recursive: true });
+  // Before loading data or training: an --out that cannot be written fails now, not after.
+  prepareOutputFile(out, "--out");
+  prepareOutputFile(checkpointPath, "--out");
+  const bar = new ProgressBar();
+  bar.status(`loading ${opts.data}…`);
   const input = graph.nodes[graph.inputs[0]];
   const outputShape = graph.nodes[graph.outputs[0]].shape;
-  try {
-    const data = loadData(opts.data, outputShape, config.validation);
-    const shapes = { inputName: input.name, inputShape: input.shape, outputShape };
-    validateData(shapes, config.loss.kind, data.train);
-    if (data.validation) validateData(shapes, config.loss.kind, data.validation);
-    const init = opts.init
-      ? new Map([...loadWeights(opts.init, graph)].map(([key, t]) => [key, t.data]))
-      : undefined;
+  const data = loadData(opts.data, outputShape, config.validation);
+  const shapes = { inputName: input.name, inputShape: input.shape, outputShape };
+  validateData(shapes, config.loss.kind, data.train);
+  if (data.validation) validateData(shapes, config.loss.kind, data.validation);
+  const init = opts.init ? new Map([...loadWeights(opts.init, graph)].map(([key, t]) => [key, t.data])) : undefined;
 
-    let interrupted = false;
-    const onSigint = () => {
-      interrupted = true;
-    };
-    process.on("SIGINT", onSigint);
-    const bar = new ProgressBar();
-    const print = (line: string) => {
-      bar.clear();
-      process.stdout.write(line + "\n");
-    };
-    if (!opts.json)
-      print(
-        `training ${graph.model} (${graph.totals.params.toLocaleString("en-US")} params) on ${data.train.name}: ` +
-          `${data.train.count} samples` +
-          (data.validation ? `, validating on ${data.validation.count}` : "") +
-          `, batch ${config.batch}, ${config.epochs} epochs`,
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.on("SIGINT", onSigint);
+  const print = (line: string) => {
+    bar.clear();
+    process.stdout.write(line + "\n");
+  };
+  if (!opts.json)
+    print(
+      `training ${graph.model} (${plural(graph.totals.params, "param")}) on ${data.train.name}: ` +
+        plural(data.train.count, "sample") +
+        (data.validation ? `, validating on ${data.validation.count.toLocaleString("en-US")}` : "") +
+        `, batch ${config.batch}, ${plural(config.epochs, "epoch")}`,
+    );
+  bar.status(`compiling ${graph.model}…`);
+  try {
+    const result = await train({
+      graph,
+      config,
+      data,
+      init,
+      resumeFrom: opts.resume,
+      checkpointPath,
+      shouldStop: () => interrupted,
+      onProgress: (p) => bar.update(p, { samplesPerEpoch: data.train.count }, p.step === p.steps),
+      onEpoch: (r) => print(opts.json ? JSON.stringify(epochEvent(r)) : epochLine(r, config.epochs)),
+    });
+    bar.clear();
+    if (result.stopped) {
+      process.stderr.write(
+        `interrupted: checkpoint saved to ${checkpointPath}; continue with\n` +
+          `  ${resumeCommand(file, opts, { out, checkpoint: checkpointPath, epochs: config.epochs })}\n`,
       );
-    try {
-      const result = await train({
-        graph,
-        config,
-        data,
-        init,
-        resumeFrom: opts.resume,
-        checkpointPath,
-        shouldStop: () => interrupted,
-        onProgress: (p) => bar.update(p, p.etaSeconds, p.step === p.steps),
-        onEpoch: (r) => print(opts.json ? JSON.stringify(epochEvent(r)) : epochLine(r, config.epochs)),
-      });
-      bar.clear();
-      if (result.stopped) {
-        process.stderr.write(
-          `interrupted: checkpoint saved to ${checkpointPath}; continue with\n` +
-            `  netc train ${file} --data ${opts.data} --resume ${checkpointPath}\n`,
-        );
-        return INTERRUPTED;
-      }
-      saveWeights(out, result.weights, graph.model);
-      print(opts.json ? JSON.stringify({ event: "done", weights: out }) : `wrote ${out} (last checkpoint: ${checkpointPath})`);
-      return 0;
-    } finally {
-      process.off("SIGINT", onSigint);
-      bar.clear();
+      return INTERRUPTED;
     }
-  } catch (error) {
-    if (error instanceof DataError || error instanceof WeightsFileError || error instanceof TrainingDivergedError)
-      throw new InputError(`error: ${error.message}`);
-    throw error;
+    saveWeights(out, result.weights, graph.model);
+    print(opts.json ? JSON.stringify({ event: "done", weights: out }) : `wrote ${out} (last checkpoint: ${checkpointPath})`);
+    return 0;
+  } finally {
+    process.off("SIGINT", onSigint);
+    bar.clear();
   }
 }
 
@@ -155,9 +144,9 @@ export function registerTrain(program: Command): void {
     .argument("<file>", ".net file")
     .option("--model <name>", "the model to train (default: the file's only model)")
     .option("--param <name=value>", "set a model parameter (repeatable)", collectParam, {})
-    .requiredOption("--data <data>", "mnist, nuclei, or x.npy,y.npy")
-    .option("--epochs <n>", "override the train section's epochs", positiveInt("--epochs"))
-    .option("--batch <n>", "override the train section's batch size", positiveInt("--batch"))
+    .requiredOption("--data <data>", "mnist, nuclei, or x.npy,y.npy", dataOption)
+    .option("--epochs <n>", "override the train section's epochs", integerOption("--epochs", 1, MAX_EPOCHS))
+    .option("--batch <n>", "override the train section's batch size", integerOption("--batch", 1, MAX_BATCH))
     .option("--init <weights>", "start from these weights (safetensors), e.g. to fine-tune")
     .option("--out <weights>", "where to write the trained weights (default: <model>.safetensors)")
     .option("--resume <checkpoint>", "continue from a checkpoint written by an earlier run")

@@ -12,8 +12,8 @@ export const BUNDLED_DATASETS = ["mnist", "nuclei"] as const;
 export function loadData(spec: string, outputShape: readonly number[], validation: number): DataSplit {
   if (spec === "mnist") return loadMnist();
   if (spec === "nuclei") return nucleiSplit(outputShape);
-  const files = spec.split(",");
-  if (files.length === 2 && files.every((f) => f.endsWith(".npy")))
+  const files = spec.split(",").map((f) => f.trim());
+  if (files.length === 2 && files.every((f) => f !== ""))
     return loadNpyDataset(files[0], files[1], outputShape, validation);
   throw new DataError(
     `unknown --data '${spec}'; use ${BUNDLED_DATASETS.join(", ")} or a pair of NumPy files x.npy,y.npy`,

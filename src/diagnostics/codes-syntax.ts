@@ -17,6 +17,7 @@ export const syntaxCodes = {
   NET1013: { severity: "error", title: "a statement has two labels or two shape assertions" },
   NET1014: { severity: "error", title: "a keyword used as a name" },
   NET1015: { severity: "error", title: "a shape that is not a list literal" },
+  NET1016: { severity: "error", title: "nesting too deep (more than 32 levels)" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type SyntaxCode = keyof typeof syntaxCodes;

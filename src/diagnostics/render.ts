@@ -1,6 +1,12 @@
 // The terminal renderer: `file:line:col: severity CODE: message`, the source line with carets
 // under the range, then related notes and fixes. Line/column are computed only here (1-based).
-import type { Diagnostic, Span } from "./diagnostic.ts";
+import type { Diagnostic, Severity, Span } from "./diagnostic.ts";
+import { palette, type Palette } from "./palette.ts";
+
+export interface RenderOptions {
+  /** Colours as tsc --pretty (default: none). */
+  readonly colors?: Palette;
+}
 
 export interface Position {
   /** 1-based. */
@@ -35,27 +41,44 @@ export class LineMap {
   }
 }
 
-export function renderDiagnostic(file: string, lines: LineMap, d: Diagnostic): string {
-  const out = [`${location(file, lines, d.span)}: ${d.severity} ${d.code}: ${d.message}`, ...excerpt(lines, d.span)];
+export function renderDiagnostic(file: string, lines: LineMap, d: Diagnostic, options: RenderOptions = {}): string {
+  const c = options.colors ?? palette(false);
+  const tone = severityColor(c, d.severity);
+  const out = [
+    `${location(file, lines, d.span, c)}: ${tone(d.severity)} ${c.grey(d.code)}: ${d.message}`,
+    ...excerpt(lines, d.span, c, tone),
+  ];
   for (const note of d.related ?? []) {
-    out.push(`${location(file, lines, note.span)}: note: ${note.message}`, ...excerpt(lines, note.span));
+    out.push(`${location(file, lines, note.span, c)}: ${c.cyan("note")}: ${note.message}`, ...excerpt(lines, note.span, c, c.cyan));
   }
-  for (const fix of d.fixes ?? []) out.push(`  help: ${fix.title}`);
+  for (const fix of d.fixes ?? []) out.push(`  ${c.cyan("help")}: ${fix.title}`);
   return out.join("\n");
 }
 
-export function renderDiagnostics(file: string, text: string, diagnostics: readonly Diagnostic[]): string {
+export function renderDiagnostics(
+  file: string,
+  text: string,
+  diagnostics: readonly Diagnostic[],
+  options: RenderOptions = {},
+): string {
   const lines = new LineMap(text);
-  return diagnostics.map((d) => renderDiagnostic(file, lines, d) + "\n").join("");
+  return diagnostics.map((d) => renderDiagnostic(file, lines, d, options) + "\n").join("");
 }
 
-function location(file: string, lines: LineMap, span: Span): string {
+function severityColor(c: Palette, severity: Severity): (text: string) => string {
+  if (severity === "error") return c.red;
+  if (severity === "warning") return c.yellow;
+  return c.blue;
+}
+
+/** `file:line:col`, coloured as tsc: the file cyan, the position yellow. */
+function location(file: string, lines: LineMap, span: Span, c: Palette): string {
   const { line, column } = lines.position(span.start);
-  return `${file}:${line}:${column}`;
+  return `${c.cyan(file)}:${c.yellow(String(line))}:${c.yellow(String(column))}`;
 }
 
 /** The first line of the span with carets under it (at least one caret). */
-function excerpt(lines: LineMap, span: Span): string[] {
+function excerpt(lines: LineMap, span: Span, c: Palette, tone: (text: string) => string): string[] {
   const start = lines.position(span.start);
   const end = lines.position(span.end);
   const text = lines.lineText(start.line);
@@ -64,7 +87,7 @@ function excerpt(lines: LineMap, span: Span): string[] {
   const gutter = String(start.line);
   const pad = " ".repeat(gutter.length);
   const indent = text.slice(0, start.column - 1).replace(/[^\t]/g, " ");
-  return [`${gutter} | ${text}`, `${pad} | ${indent}${"^".repeat(width)}`];
+  return [`${c.grey(`${gutter} |`)} ${text}`, `${c.grey(`${pad} |`)} ${indent}${tone("^".repeat(width))}`];
 }
 
 /** The JSON form of a diagnostic (`netc check --format json`), with 1-based positions. */

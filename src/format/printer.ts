@@ -43,8 +43,10 @@ function printNode(path: AstPath<PNode>, options: ParserOptions<PNode>, print: P
       return block(path, options, print, "bodies");
     case "Input":
       return ["input ", print("name"), ": ", print("shape")];
-    case "Layer":
-      return [print("callee"), gap(node.args), node.args ? print("args") : "", trailer(node, print)];
+    case "Layer": {
+      const head = [print("callee"), gap(node.args), node.args ? print("args") : ""];
+      return [head, trailer(node, print, alignedShapeColumn(path, options, head, print))];
+    }
     case "From":
       return ["from ", print("source")];
     case "Output":
@@ -142,12 +144,51 @@ function hasComments(node: PNode): boolean {
   return (node.comments?.length ?? 0) > 0;
 }
 
-/** `-> label` and `: [shape]`, in the order written (so comments keep their order). */
-function trailer(node: PTrailer, print: Print): Doc {
+/** `-> label` and `: [shape]`, in the order written (so comments keep their order); the `:`
+ * padded to `shapeColumn` when given (an alignment the author made). */
+function trailer(node: PTrailer, print: Print, shapeColumn?: { pad: number }): Doc {
   const label = node.label ? [" -> ", print("label")] : "";
-  const shape = node.assertShape ? [" : ", print("assertShape")] : "";
+  const shape = node.assertShape ? [" ".repeat(shapeColumn?.pad ?? 1), ": ", print("assertShape")] : "";
   const shapeFirst = node.label && node.assertShape && node.assertShape.span.start < node.label.span.start;
   return shapeFirst ? [shape, label] : [label, shape];
+}
+
+/**
+ * Column alignment of shape assertions, as the author wrote it:
+ *   maxpool(3x3, stride = 2, pad = 1)   : [56, 56, 64]
+ *   basic(512)                          : [7, 7, 512]
+ * A `:` with two or more spaces before it in the source keeps its column when the statement
+ * before it still fits there, on one line, within the print width; one space otherwise. (Each
+ * line keeps its own column, so the result formats to itself again.) Returns the spaces before
+ * the `:`, or undefined for the plain single space.
+ */
+function alignedShapeColumn(path: AstPath<PNode>, options: ParserOptions<PNode>, head: Doc, print: Print): { pad: number } | undefined {
+  const node = path.node;
+  if (node.kind !== "Layer" || !node.assertShape || hasComments(node.assertShape) || (node.label && hasComments(node.label))) return undefined;
+  const text = options.originalText;
+  const labelFirst = node.label && node.label.span.start < node.assertShape.span.start;
+  const before = labelFirst ? node.label!.span.end : (node.args ?? node.callee).span.end;
+  const gapText = text.slice(before, node.assertShape.span.start);
+  const colon = /^( {2,}):\s*$/.exec(gapText);
+  if (!colon) return undefined;
+  const colonAt = before + colon[1]!.length;
+  const column = colonAt - (text.lastIndexOf("\n", colonAt - 1) + 1);
+  let indent = 0;
+  for (let depth = 0; ; depth++) {
+    const ancestor = path.getParentNode(depth) as PNode | null;
+    if (!ancestor) break;
+    if (ancestor.kind === "Body" || ancestor.kind === "ConfigBody" || ancestor.kind === "Branches") indent += 2;
+    if (ancestor.kind === "Body" && inlineParents.has((path.getParentNode(depth + 1) as PNode | null)?.kind ?? "")) return undefined;
+  }
+  const flat = (d: Doc) => doc.printer.printDocToString(d, { printWidth: Infinity, tabWidth: 2, useTabs: false } as never).formatted;
+  const label = labelFirst ? ` -> ${flat(print("label"))}` : "";
+  const headText = flat(head);
+  const width = indent + headText.length + label.length;
+  const rest = `: ${flat(print("assertShape"))}${!labelFirst && node.label ? ` -> ${flat(print("label"))}` : ""}`;
+  const pad = column - width;
+  if (pad < 1 || [headText, label, rest].some((part) => part.includes("\n"))) return undefined;
+  if (column + rest.length > options.printWidth) return undefined;
+  return { pad };
 }
 
 /** `{ }` or `{` + one child per line (blank lines between children kept, at most one) + `}`;

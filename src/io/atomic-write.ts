@@ -1,14 +1,27 @@
 // Write a file so that readers see either the old file or the complete new one, never a torn
 // one: write a temporary file in the same directory (same file system, so rename is atomic),
 // fsync it, rename it over the target, then fsync the directory so the rename itself persists.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+// Missing folders on the way are created. Failures throw a FileAccessError naming the target,
+// never the temporary file.
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { FileAccessError } from "./fs-errors.ts";
 
 /** Write `chunks` one after another to `path`, atomically. Chunks are written without copying. */
 export function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): void {
   const dir = dirname(path);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new FileAccessError(error, dir, "create folder");
+  }
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(temp, "w");
+  let fd: number;
+  try {
+    fd = openSync(temp, "w");
+  } catch (error) {
+    throw new FileAccessError(error, path, "write");
+  }
   try {
     for (const chunk of chunks) {
       let written = 0;
@@ -18,14 +31,14 @@ export function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): vo
   } catch (error) {
     closeSync(fd);
     rmSync(temp, { force: true });
-    throw error;
+    throw new FileAccessError(error, path, "write");
   }
   closeSync(fd);
   try {
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw error;
+    throw new FileAccessError(error, path, "write");
   }
   syncDirectory(dir);
 }

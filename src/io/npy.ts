@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { assertLittleEndianHost, bytesOf, typedArrayAt } from "./bytes.ts";
+import { FileAccessError } from "./fs-errors.ts";
 
 export type NpyData = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
@@ -42,7 +43,7 @@ export function readNpy(path: string): NpyArray {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new NpyFileError(`${path}: cannot read: ${(error as Error).message}`);
+    throw new FileAccessError(error, path, "read");
   }
   return parseNpy(bytes, path);
 }

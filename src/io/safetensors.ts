@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { assertLittleEndianHost, bytesOf, typedArrayAt } from "./bytes.ts";
+import { FileAccessError } from "./fs-errors.ts";
 
 export interface TensorData {
   readonly shape: readonly number[];
@@ -37,7 +38,7 @@ export function readSafetensors(path: string, options: ReadOptions = {}): Safete
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new WeightsFileError(`${path}: cannot read weights file: ${(error as Error).message}`);
+    throw new FileAccessError(error, path, "read");
   }
   return parseSafetensors(bytes, path, options);
 }

@@ -1,4 +1,5 @@
 // Go to definition, find references, rename: all answered from the symbol index.
+import type { Span } from "../diagnostics/diagnostic.ts";
 import {
   DocumentHighlightKind,
   type DocumentHighlight,
@@ -6,8 +7,9 @@ import {
   type Range,
   type WorkspaceEdit,
 } from "vscode-languageserver";
+import { parse } from "../syntax/parse.ts";
 import type { Analysis } from "./analysis.ts";
-import type { NetSymbol } from "./symbol-index.ts";
+import { SymbolIndex, type NetSymbol } from "./symbol-index.ts";
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const keywords = new Set(
@@ -56,6 +58,49 @@ export function rename(a: Analysis, uri: string, offset: number, newName: string
   if (!symbol) return null;
   if (!identifier.test(newName)) return { error: `'${newName}' is not a valid name` };
   if (keywords.has(newName)) return { error: `'${newName}' is a keyword` };
-  const edits = a.symbols.refsOf(symbol).map((r) => ({ range: a.lines.range(r.span), newText: newName }));
+  if (newName === symbol.name) return { edit: { changes: { [uri]: [] } } };
+  const refs = a.symbols.refsOf(symbol);
+  const conflict = collision(a, refs.map((r) => r.span), symbol, newName);
+  if (conflict) return { error: conflict };
+  const edits = refs.map((r) => ({ range: a.lines.range(r.span), newText: newName }));
   return { edit: { changes: { [uri]: edits } } };
+}
+
+/**
+ * Why renaming would change what some name refers to, or undefined when it would not. The
+ * renamed text is bound again: every name must still refer to the same declaration, and no
+ * name may start referring to one (a collision with another label, input, parameter or block
+ * in scope, or a use that the new name would capture).
+ */
+function collision(a: Analysis, spans: readonly Span[], symbol: NetSymbol, newName: string): string | undefined {
+  const sorted = [...spans].sort((x, y) => x.start - y.start);
+  let text = "";
+  let last = 0;
+  for (const span of sorted) {
+    text += a.text.slice(last, span.start) + newName;
+    last = span.end;
+  }
+  text += a.text.slice(last);
+  const moved = (offset: number) => {
+    let shift = 0;
+    for (const span of sorted) if (span.end <= offset) shift += newName.length - (span.end - span.start);
+    return offset + shift;
+  };
+  const after = new SymbolIndex(parse(text).program);
+  const byStart = new Map(after.refs.map((r) => [r.span.start, r]));
+  const changed =
+    after.refs.length !== a.symbols.refs.length ||
+    a.symbols.refs.some((ref) => {
+      const now = byStart.get(moved(ref.span.start));
+      return !now || now.symbol.nameSpan.start !== moved(ref.symbol.nameSpan.start);
+    });
+  if (!changed) return undefined;
+  const other = a.symbols.symbols.find((s) => s.name === newName && s !== symbol && s.unit === symbol.unit) ??
+    a.symbols.symbols.find((s) => s.name === newName && s !== symbol);
+  const where = other ? ` (${describeKind(other)} '${newName}' on line ${a.lines.range(other.nameSpan).start.line + 1})` : "";
+  return `cannot rename '${symbol.name}' to '${newName}': the name is already taken in this scope${where}; choose another name`;
+}
+
+function describeKind(symbol: NetSymbol): string {
+  return symbol.kind === "param" ? "parameter" : symbol.kind === "loop" ? "loop variable" : symbol.kind;
 }

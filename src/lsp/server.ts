@@ -39,7 +39,14 @@ interface Snapshot extends PendingAnalysis {
   readonly text: string;
 }
 
-export function startServer(connection: Connection): void {
+/** What the transport needs to know to end the process as the protocol says. */
+export interface ServerState {
+  /** Whether the client sent `shutdown` (then exit code 0, else 1). */
+  readonly shutdownReceived: boolean;
+}
+
+export function startServer(connection: Connection): ServerState {
+  const state = { shutdownReceived: false };
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, Snapshot>();
   const log = (message: string): void => connection.console.error(message);
@@ -132,7 +139,10 @@ export function startServer(connection: Connection): void {
       serverInfo: { name: "netc" },
     };
   });
-  connection.onShutdown(() => analyzer.dispose());
+  connection.onShutdown(() => {
+    state.shutdownReceived = true;
+    analyzer.dispose();
+  });
 
   const at = (a: Analysis, position: { line: number; character: number }): number => a.lines.offsetAt(position);
 
@@ -167,4 +177,5 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
+  return state;
 }

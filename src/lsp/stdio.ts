@@ -7,5 +7,20 @@ export function startStdioServer(): void {
   // Anything a dependency prints must not corrupt the protocol stream on stdout.
   console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(" "));
   console.info = console.log;
-  startServer(connection);
+  const state = startServer(connection);
+  // The editor went away (stdin closed) without an `exit` notification: end as `exit` would,
+  // 0 after a `shutdown` and 1 without one (the LSP specification's codes). Messages read just
+  // before the end are still being handled, so a `shutdown` among them gets a moment to land.
+  process.stdin.on("end", () => {
+    const started = Date.now();
+    const poll = (): void => {
+      if (state.shutdownReceived) setTimeout(() => process.exit(0), 20);
+      else if (Date.now() - started > CLOSE_GRACE_MS) process.exit(1);
+      else setTimeout(poll, 10);
+    };
+    poll();
+  });
 }
+
+/** How long a server whose stdin closed waits for a `shutdown` already sent. */
+const CLOSE_GRACE_MS = 1000;

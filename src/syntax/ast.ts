@@ -14,6 +14,9 @@ export interface Comment {
   readonly text: string;
   readonly block: boolean;
   readonly span: Span;
+  /** The line the comment ends on and the line after it, without line breaks: where
+   * `// netc-disable-line` and `// netc-disable-next-line` apply. */
+  readonly lines?: { readonly own: Span; readonly next: Span };
 }
 
 export interface Program {

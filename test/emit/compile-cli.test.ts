@@ -82,7 +82,7 @@ describe("netc compile", () => {
     expect(m.kernels).toBe("js");
     await expect(
       netc("compile", "examples/lenet5.net", "-o", out, "--max-batch", "0"),
-    ).rejects.toThrow(/--max-batch must be a positive integer, got "0"/);
+    ).rejects.toThrow(/--max-batch expects a whole number from 1 to 65,536, got '0'/);
     await expect(
       netc("compile", "examples/lenet5.net", "-o", out, "--kernels", "gpu"),
     ).rejects.toThrow(
@@ -109,7 +109,7 @@ describe("netc compile", () => {
   it("reports model errors with exit code 1 and --embed-weights without --weights as a usage error", async () => {
     const bad = join(dir, "bad.net");
     writeFileSync(bad, "model M {\n  input x: [4]\n  dense(0)\n}\n");
-    expect(await netc("compile", bad, "-o", join(dir, "bad.ts"))).toBe(1);
+    await expect(netc("compile", bad, "-o", join(dir, "bad.ts"))).rejects.toMatchObject({ exitCode: 1 });
     await expect(
       netc(
         "compile",

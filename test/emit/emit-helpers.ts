@@ -25,6 +25,9 @@ export interface EmittedModule {
     batch?: number,
     epoch?: number,
   ): number;
+  /** With --train: the runtime's seeded initialisation, and the params as safetensors bytes. */
+  initialize?(seed?: number): void;
+  saveWeights?(): Uint8Array;
 }
 
 export function graphsOfSource(text: string): Graph[] {

@@ -45,20 +45,26 @@ describe("runFmt", () => {
     expect(await runFmt([b], { check: true })).toBe(0);
   });
 
-  it("exits 2 on a syntax error, shows it and leaves the file untouched", async () => {
+  it("exits 1 on a syntax error, shows it and leaves the file untouched", async () => {
     const broken = "model M {\n  conv(6, 5x5\n  relu\n}\n";
     const bad = file("bad.net", broken);
     const good = file("good.net", messy);
-    expect(await runFmt([bad, good], { check: false })).toBe(2);
+    expect(await runFmt([bad, good], { check: false })).toBe(1);
     expect(readFileSync(bad, "utf8")).toBe(broken);
     expect(readFileSync(good, "utf8")).toBe(tidy);
     expect(stderr).toContain(`${bad}:2:14: error NET1010: expected ')' to close the argument list of conv`);
     expect(stderr).toContain("not formatted");
   });
 
-  it("exits 2 on an unreadable file", async () => {
+  it("exits 1 on an unreadable file", async () => {
     const missing = join(dir, "missing.net");
-    expect(await runFmt([missing], { check: true })).toBe(2);
+    expect(await runFmt([missing], { check: true })).toBe(1);
     expect(stderr).toContain(`cannot read ${missing}`);
+  });
+
+  it("the shipped examples are in the formatter's style (`netc fmt --check examples/`)", async () => {
+    const examples = join(import.meta.dirname, "../../examples");
+    expect(await runFmt([examples], { check: true }), stdout).toBe(0);
+    expect(stdout).toBe("");
   });
 });

@@ -84,6 +84,8 @@ describe("netc train / predict / evaluate", () => {
   it("saves a checkpoint and exits 130 on Ctrl-C, and --resume continues", async () => {
     const out = join(dir, "long.safetensors");
     const child = spawn("node", ["bin/netc.js", "train", model, "--data", data, "--epochs", "100000", "--json", "--out", out]);
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => {
       let sent = false;
       child.stdout.on("data", () => {
@@ -96,6 +98,8 @@ describe("netc train / predict / evaluate", () => {
     });
     expect(code).toBe(130);
     const ckpt = join(dir, "long.ckpt.safetensors");
+    // The hint is the whole command: the same data, epochs and output, quoted for the shell.
+    expect(stderr).toContain(`  netc train ${model} --data ${data} --epochs 100000 --resume ${ckpt} --out ${out} --json\n`);
     expect(existsSync(ckpt)).toBe(true);
     expect(existsSync(out)).toBe(false);
     const resumed = netc("train", model, "--data", data, "--resume", ckpt, "--epochs", "3", "--out", out, "--json");

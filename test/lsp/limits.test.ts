@@ -59,16 +59,33 @@ describe("resource limits", () => {
     expect(hover.contents.value, hover.contents.value).toContain("params **10**");
   });
 
-  it("survives nesting deep enough to overflow the parser's stack", async () => {
-    const uri = "file:///limits/deep.net";
-    open(uri, `model M {\n  input x: [4]\n  dense(${"(".repeat(20_000)}1${")".repeat(20_000)})\n}\n`);
-    const published = await diagnosticsOf(uri, 1);
-    expect(Array.isArray(published.diagnostics)).toBe(true);
+  it("reports nesting deeper than the limit as NET1016, whatever the depth", async () => {
+    for (const [depth, version] of [[200, 1], [20_000, 2]] as const) {
+      const uri = `file:///limits/deep-${depth}.net`;
+      client.notify("textDocument/didOpen", {
+        textDocument: { uri, languageId: "netc", version, text: `model M {\n  input x: [4]\n  dense(${"(".repeat(depth)}1${")".repeat(depth)})\n}\n` },
+      });
+      const published = await diagnosticsOf(uri, version);
+      expect(published.diagnostics.map((d: any) => d.code)).toEqual(["NET1016"]);
+      expect(published.diagnostics[0].range.start).toEqual({ line: 2, character: 38 });
+    }
     expect(client.alive).toBe(true);
     const completion = await client.request("textDocument/completion", {
-      textDocument: { uri },
+      textDocument: { uri: "file:///limits/deep-200.net" },
       position: { line: 2, character: 2 },
     });
     expect(completion).toBeDefined();
+  });
+});
+
+describe("the end of the session", () => {
+  it("exits 0 when stdin closes after shutdown, 1 when it closes without one", async () => {
+    const polite = LspClient.start();
+    await initialize(polite, {});
+    await polite.request("shutdown", null);
+    expect(await polite.closeInput()).toBe(0);
+    const abrupt = LspClient.start();
+    await initialize(abrupt, {});
+    expect(await abrupt.closeInput()).toBe(1);
   });
 });

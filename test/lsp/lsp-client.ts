@@ -96,6 +96,12 @@ export class LspClient {
     return this.exited;
   }
 
+  /** Closes the server's stdin (the editor went away) and returns the exit code. */
+  async closeInput(): Promise<number | null> {
+    this.child.stdin.end();
+    return this.exited;
+  }
+
   kill(): void {
     this.child.kill();
   }

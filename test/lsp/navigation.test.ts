@@ -99,6 +99,10 @@ describe("navigation", () => {
     await expect(
       client.request("textDocument/rename", { ...at(find(text, "concat(skip)", 8)), newName: "repeat" }),
     ).rejects.toThrow(/keyword/);
+    // A name another label or input already has in scope is an error response, not a broken file.
+    await expect(
+      client.request("textDocument/rename", { ...at(find(text, "concat(skip)", 8)), newName: "image" }),
+    ).rejects.toThrow(/cannot rename 'skip' to 'image': the name is already taken in this scope \(input 'image' on line \d+\)/);
   });
 
   it("renames a block parameter at its uses and at named arguments of calls", async () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { UsageError } from "../../src/cli/check.ts";
 import { runExport } from "../../src/cli/export.ts";
-import { InputError } from "../../src/cli/load-graph.ts";
+import { InputError, toCliError } from "../../src/cli/errors.ts";
 import { writeSafetensors } from "../../src/io/safetensors.ts";
 import { createExecutor, initializeParams } from "../../src/runtime/index.ts";
 import { check } from "../../src/check/index.ts";
@@ -102,7 +102,9 @@ describe("runExport", () => {
     const kernel = graph.nodes.find((n) => n.name === "conv_0")!.params[0];
     writeSafetensors(file, new Map([["conv_0.kernel", { shape: kernel.shape, data: new Float32Array(72) }]]));
     const out = join(dir, "wrong.onnx");
-    const refused = runExport(netFile, { model: "Tiny", params: {}, onnx: out, weights: file });
+    const refused = runExport(netFile, { model: "Tiny", params: {}, onnx: out, weights: file }).catch((e) => {
+      throw toCliError(e);
+    });
     await expect(refused).rejects.toBeInstanceOf(InputError);
     await expect(refused).rejects.toThrow("missing tensor 'dense_0.kernel'");
     expect(readdirSync(dir).filter((f) => f.includes("wrong.onnx"))).toEqual([]);

@@ -67,7 +67,7 @@ describe("the exported PyTorch module equals netc predict on every example", () 
         const pkg = join(folder, "package");
         expect(await runExport(file, { model: c.model, params, pytorch: pkg, weights })).toBe(0);
         const predicted = join(folder, "netc.npy");
-        const predict = { model: c.model, params, weights, input: join(folder, "x.npy"), output: predicted };
+        const predict = { model: c.model, params, weights, input: [join(folder, "x.npy")], output: predicted };
         expect(await runPredict(file, { ...predict, tiles: false, png: false, batch: 2 })).toBe(0);
         expected.set(caseName(c), readArray(predicted));
         jobs.push({

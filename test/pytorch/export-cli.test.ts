@@ -9,7 +9,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildPytorchPackage, PytorchExportError, writePackage } from "../../src/backends/pytorch/index.ts";
 import { UsageError } from "../../src/cli/check.ts";
 import { runExport } from "../../src/cli/export.ts";
-import { InputError } from "../../src/cli/load-graph.ts";
 import { LineMap } from "../../src/diagnostics/render.ts";
 import type { Graph } from "../../src/ir/graph.ts";
 import { captured, graphOf, randomWeights, writeWeights } from "./harness.ts";
@@ -35,7 +34,7 @@ describe("netc export --pytorch on bad input", () => {
     writeFileSync(join(pkg, "notes.txt"), "mine");
     const run = spawnSync(process.execPath, [NETC, "export", LENET, "--pytorch", pkg], { encoding: "utf8" });
     expect(run.status).toBe(1);
-    expect(run.stderr.trim().split("\n")).toEqual([`error: ${pkg} is not empty; choose another folder or pass --force to replace it`]);
+    expect(run.stderr.trim().split("\n")).toEqual([`netc: error: ${pkg} is not empty; choose another folder or pass --force to replace it`]);
     expect(readFileSync(join(pkg, "notes.txt"), "utf8")).toBe("mine");
     expect((await captured(() => runExport(LENET, { params: {}, pytorch: pkg, force: true }))).code).toBe(0);
     expect(existsSync(join(pkg, "notes.txt"))).toBe(false);
@@ -57,7 +56,7 @@ describe("netc export --pytorch on bad input", () => {
     writeWeights(weights, wrong);
     const pkg = join(dir, "mismatch");
     const error = await runExport(LENET, { params: {}, pytorch: pkg, weights }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).name).toBe("WeightsFileError");
     expect((error as Error).message).toContain("tensor 'conv_0.kernel': expected [5, 5, 1, 6], got [3, 3, 1, 6]");
     expect((error as Error).message).toContain("missing tensor 'dense_2.bias' (expected shape [10])");
     expect(existsSync(pkg)).toBe(false);
@@ -86,7 +85,8 @@ describe("netc export --pytorch on bad input", () => {
     const pkg = join(dir, "half");
     const files = new Map([
       ["model.py", [new TextEncoder().encode("x = 1\n")]],
-      ["missing/train.py", [new TextEncoder().encode("y = 2\n")]],
+      // model.py is a file, so no folder can be made under it.
+      ["model.py/train.py", [new TextEncoder().encode("y = 2\n")]],
     ]);
     expect(() => writePackage(pkg, files, { force: false })).toThrow();
     expect(existsSync(pkg)).toBe(false);

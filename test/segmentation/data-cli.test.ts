@@ -34,11 +34,14 @@ describe("netc data nuclei", () => {
     }
   });
 
-  it("rejects an unknown dataset and a bad count with exit code 2", async () => {
-    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    expect(await runData("cells", { out: "unused" })).toBe(2);
-    expect(String(stderr.mock.calls[0][0])).toMatch(/unknown dataset 'cells'; available: mnist, nuclei/);
-    expect(await runData("nuclei", { out: "unused", count: 0 })).toBe(2);
-    expect(String(stderr.mock.calls[1][0])).toMatch(/count must be a positive integer, got 0/);
+  it("rejects an unknown dataset and a bad count as usage errors (exit code 2)", async () => {
+    await expect(runData("cells", { out: "unused" })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/unknown dataset 'cells'; available: mnist, nuclei/),
+    });
+    await expect(runData("nuclei", { out: "unused", count: 0 })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/count must be a positive integer, got 0/),
+    });
   });
 });

@@ -42,7 +42,8 @@ export function withoutSpans(value: unknown): unknown {
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
       Object.entries(value)
-        .filter(([key]) => key !== "span")
+        // A comment's `lines` are positions too.
+        .filter(([key]) => key !== "span" && key !== "lines")
         .map(([key, v]) => [key, withoutSpans(v)]),
     );
   }

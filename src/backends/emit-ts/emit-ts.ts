@@ -148,6 +148,8 @@ const GENERATED_NAMES = [
   "LOSS_INPUT",
   "optimizer",
   "stepsTaken",
+  "initialize",
+  "saveWeights",
 ];
 
 /** Inputs by their declared name, outputs by their `-> label` (else their layer name). */
@@ -198,6 +200,28 @@ function ioCode(graph: Graph): string {
   ].join("\n");
 }
 
+/**
+ * `initialize(seed)`: the runtime's seeded initialisation (bit for bit what `netc train` starts
+ * from with that seed); `saveWeights()`: the params as safetensors bytes that `netc predict
+ * --weights` reads. Without embedded weights the module starts from the train section's seed,
+ * never from zeros.
+ */
+function trainingWeightsCode(graph: Graph, initializeNow: boolean): string {
+  const seed = graph.train?.seed ?? 0;
+  return `
+/** Sets every param to the runtime's seeded initialisation: the same values \`netc train\` starts from with this seed (the train section's seed, ${seed}, by default). */
+export function initialize(seed = ${seed}): void {
+  for (const [key, values] of initializeParams(PROGRAM, seed)) model.params.get(key)!.set(values);
+  model.paramsChanged();
+}
+
+/** The params as a safetensors file's bytes (F32, keyed \`<layer>.<tensor>\`), loadable by \`netc predict --weights\` and loadWeights. */
+export function saveWeights(): Uint8Array {
+  return safetensorsBytes(model.params, PARAM_SHAPES, { model: modelName, format: "netc" });
+}
+${initializeNow ? "\ninitialize();" : ""}`;
+}
+
 export async function emitTs(
   graph: Graph,
   options: EmitOptions = {},
@@ -228,6 +252,7 @@ export async function emitTs(
       names: [
         "CompiledModel",
         "readSafetensorsInto",
+        ...(train ? ["safetensorsBytes"] : []),
         ...(options.embedWeights
           ? ["setParamsFromFlat", "decodeBase64Floats"]
           : []),
@@ -240,7 +265,13 @@ export async function emitTs(
         ...(withWasm ? ["EmbeddedKernelModule", "embeddedWasmExecutors"] : []),
       ],
     },
-    ...(train ? trainRoots() : []),
+    ...(train
+      ? [
+          ...trainRoots(),
+          // initialize(seed): the runtime's seeded initialisation, inlined like the rest.
+          { path: runtimeFile("init.ts"), names: ["initializeParams"] },
+        ]
+      : []),
   ];
   const sources = inlineModules(roots, {
     replace: new Map([[runtimeFile("kernels/registry.ts"), registryOf(ops)]]),
@@ -287,7 +318,7 @@ export async function emitTs(
     `/** Every param tensor (live views), keyed \`<layer>.<tensor>\` as in weights files; after writing them, call paramsChanged(). */\nexport const params: ReadonlyMap<string, Float32Array> = model.params;`,
     `/** Tells the module that \`params\` were written directly (loadWeights does it itself): folded batchnorms and packed weights are rebuilt. */\nexport function paramsChanged(): void {\nmodel.paramsChanged();\n}`,
     `/** Copies the weights in from a safetensors file's bytes (F32 tensors keyed \`<layer>.<tensor>\`). */\nexport function loadWeights(bytes: Uint8Array): void {\nreadSafetensorsInto(bytes, model.params, PARAM_SHAPES);\nmodel.paramsChanged();\n}`,
-    ...(train ? [trainStepCode(graph)] : []),
+    ...(train ? [trainStepCode(graph), trainingWeightsCode(graph, !options.embedWeights)] : []),
     ...(options.embedWeights ? [embeddedWeights(graph, options.weights)] : []),
   ].join("\n\n");
   return format(code, { parser: "typescript" });

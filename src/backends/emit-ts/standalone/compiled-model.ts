@@ -282,3 +282,35 @@ export function decodeBase64(text: string): Uint8Array {
 export function decodeBase64Floats(text: string): Float32Array {
   return floatsOf(decodeBase64(text));
 }
+
+/**
+ * The params as one safetensors file (F32 tensors, keys sorted, header padded to 8 bytes), the
+ * layout src/io/safetensors.ts writes and `netc predict --weights` reads. Assumes a
+ * little-endian host, as every WebAssembly engine is.
+ */
+export function safetensorsBytes(
+  params: ReadonlyMap<string, Float32Array>,
+  shapes: Readonly<Record<string, readonly number[]>>,
+  metadata: Readonly<Record<string, string>>,
+): Uint8Array {
+  const keys = [...params.keys()].sort();
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const key of keys) {
+    const bytes = params.get(key)!.byteLength;
+    header[key] = { dtype: "F32", shape: shapes[key], data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.byteLength / 8) * 8;
+  const out = new Uint8Array(8 + padded + offset).fill(0x20, 8, 8 + padded);
+  new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
+  out.set(json, 8);
+  let at = 8 + padded;
+  for (const key of keys) {
+    const values = params.get(key)!;
+    out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), at);
+    at += values.byteLength;
+  }
+  return out;
+}
