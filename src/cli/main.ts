@@ -11,8 +11,10 @@ import { registerFmt } from "./fmt.ts";
 import { registerPredict } from "./predict.ts";
 import { InputError } from "./load-graph.ts";
 import { registerLsp } from "./lsp.ts";
+import { registerPlot } from "./plot.ts";
 import { registerSummary } from "./summary.ts";
 import { registerTrain } from "./train.ts";
+import { registerViz } from "./viz.ts";
 
 const USAGE_ERROR = 2;
 
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   registerData(program);
   registerFmt(program);
   registerLsp(program);
+  registerViz(program);
+  registerPlot(program);
   return program;
 }
 

@@ -2,7 +2,7 @@
 // Silent when stderr is not a TTY so logs and pipes stay clean.
 import type { StepProgress } from "../backends/interpret/trainer.ts";
 
-export type ProgressState = Omit<StepProgress, "etaSeconds">;
+export type ProgressState = Omit<StepProgress, "etaSeconds" | "batchLoss">;
 
 const BAR_WIDTH = 24;
 
