@@ -16,6 +16,8 @@ export interface Series {
 
 export interface Panel {
   readonly title: string;
+  /** Small grey text on the title's line, right-aligned: how to read the lines. */
+  readonly note?: string;
   readonly series: readonly Series[];
   readonly logY?: boolean;
 }
@@ -58,6 +60,7 @@ export function drawPanel(panel: Panel, x0: number, y0: number, width: number, h
   const ty = (v: number) => (panel.logY ? Math.log10(Math.max(v, 1e-12)) : v);
 
   const parts: string[] = [text(x0 + 4, y0 + 14, panel.title, { "font-size": 12, "font-weight": "bold", fill: "#111111" })];
+  if (panel.note) parts.push(text(plot.x + plot.w, y0 + 14, panel.note, { "font-size": 9, "text-anchor": "end", fill: "#555555" }));
   parts.push(el("rect", { x: plot.x, y: plot.y, width: plot.w, height: plot.h, fill: "#fbfbfc", stroke: "#cccccc" }));
   const yTicks = panel.logY
     ? niceTicks(Math.ceil(yMin), Math.floor(yMax), 4).filter(Number.isInteger)

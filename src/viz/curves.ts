@@ -57,13 +57,14 @@ export function curvePanels(runs: readonly Run[]): Panel[] {
   });
   const lossValues = loss.flatMap((s) => s.points.map((p) => p.y));
   const panels: Panel[] = [
-    { title: "loss (train: solid, per step: thin, validation: dashed)", series: loss, logY: Math.max(...lossValues) / Math.max(Math.min(...lossValues), 1e-12) > 50 },
+    { title: "loss", note: "● train per epoch  ○┄ validation  ─ per step (smoothed)", series: loss, logY: Math.max(...lossValues) / Math.max(Math.min(...lossValues), 1e-12) > 50 },
   ];
   for (const name of metricNames(runs))
     panels.push({ title: `validation ${name}`, series: runs.map((_, i) => epochSeries(i, `val-${name}`, (e) => e.val?.[name])).filter((s) => s.points.length > 0) });
   const lrs = runs.flatMap((r) => r.epochs.map((e) => e.lr));
   panels.push({
-    title: "learning rate (end of epoch)",
+    title: "learning rate",
+    note: "at the end of each epoch",
     series: runs.map((_, i) => epochSeries(i, "lr", (e) => e.lr)),
     logY: Math.min(...lrs) > 0 && Math.max(...lrs) / Math.min(...lrs) > 20,
   });
