@@ -97,9 +97,12 @@ export function buildModelView(graph: Graph, options: ViewOptions = {}): ModelVi
     const role = list.some((n) => outputs.has(n.id)) ? "output" : roleOf(list[0]!);
     if (key.startsWith("g")) {
       const group = list[0]!.groups![0]!;
+      // A repeat whose body is one block call is titled with the call too: `repeat 5 [2/5] dwsep(512)`.
+      const inner = list[0]!.groups![1];
+      const single = group.kind === "repeat" && inner?.kind === "block" && list.every((n) => n.groups![1]?.id === inner.id);
       nodes.push({
         key,
-        title: groupTitle(group, options.source),
+        title: single ? `${groupTitle(group, options.source)} ${groupTitle(inner, options.source)}` : groupTitle(group, options.source),
         lines: [`${list.length} layers → ${shapeText(last.shape)}`, counts(params, macs)],
         family: "block",
         role,

@@ -115,7 +115,7 @@ describe("repeat iterations", () => {
   it("MobileNet's repeat 5 { dwsep(512) } gives five boxes, one per iteration", () => {
     const { source, graphs } = graphsOf("mobilenet_v1.net");
     const titles = buildModelView(graphs[0]!, { source }).nodes.map((n) => n.title);
-    expect(titles.filter((t) => t.startsWith("repeat 5"))).toEqual([1, 2, 3, 4, 5].map((i) => `repeat 5 [${i}/5]`));
+    expect(titles.filter((t) => t.startsWith("repeat 5"))).toEqual([1, 2, 3, 4, 5].map((i) => `repeat 5 [${i}/5] dwsep(512 * alpha)`));
   });
 
   it("labels and text that need escaping stay well-formed", () => {
