@@ -1,7 +1,8 @@
 // `netc viz FILE [-o model.svg|model.png] [--model M] [--param k=v] [--expand] [--costs]
 // [--compare OTHER.net]`: the model graph (or its params/MACs per layer) as a picture.
 // SVG on stdout without -o. Also the picture writer shared by `netc plot` and `train --plot`.
-import { extname } from "node:path";
+import { mkdirSync } from "node:fs";
+import { dirname, extname } from "node:path";
 import type { Command } from "commander";
 import type { ParamValue } from "../check/index.ts";
 import { renderDiagnostics } from "../diagnostics/render.ts";
@@ -26,7 +27,12 @@ export function pictureFormat(path: string, option: string): PictureFormat {
 export async function writePicture(path: string, svg: string): Promise<void> {
   const bytes =
     pictureFormat(path, "-o") === "png" ? (await import("../viz/png.ts")).svgToPng(svg) : new TextEncoder().encode(svg);
-  writeFileAtomic(path, [bytes]);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic(path, [bytes]);
+  } catch (e) {
+    throw new InputError(`error: cannot write ${path}: ${(e as Error).message}`);
+  }
 }
 
 export interface VizOptions {

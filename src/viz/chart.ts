@@ -36,7 +36,7 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 function tickText(v: number): string {
   if (v === 0) return "0";
   const a = Math.abs(v);
-  return a >= 1e4 || a < 1e-3 ? v.toExponential(0) : String(Number(v.toPrecision(3)));
+  return a >= 1e5 || a < 1e-4 ? v.toExponential(0) : String(Number(v.toPrecision(3)));
 }
 
 export function drawPanel(panel: Panel, x0: number, y0: number, width: number, height: number): string {
