@@ -56,13 +56,16 @@ export const NESTED_CLUSTER_LIMIT = 120;
 const groupKey = (g: GraphGroup) => `g${g.id}`;
 const nodeKey = (n: GraphNode) => `n${n.id}`;
 
-/** The call or repeat head as written, on one line, without its trailer (`-> x`, `: [..]`). */
+/** The call or repeat head as written, on one line, without comments or its trailer (`-> x`, `: [..]`). */
 export function groupTitle(group: GraphGroup, source: string | undefined): string {
-  const written = source
-    ?.slice(group.span.start, group.span.end)
-    .split("\n")[0]!
-    .replace(/\s*\{.*$/, "")
+  const raw = source?.slice(group.span.start, group.span.end);
+  // A call may span lines; a repeat's span holds its body, of which only the head is wanted.
+  const written = (group.kind === "repeat" ? raw?.split("{")[0] : raw)
+    ?.replace(/\/\/[^\n]*/g, "")
+    .replace(/\s+/g, " ")
     .replace(/\s*(->\s*\w+)?\s*(:\s*\[[^\]]*\])?\s*$/, "")
+    .replace(/\(\s+/g, "(")
+    .replace(/\s+\)/g, ")")
     .trim();
   if (group.kind === "repeat") {
     const head = written && written.startsWith("repeat") ? written : "repeat";

@@ -118,6 +118,28 @@ describe("repeat iterations", () => {
     expect(titles.filter((t) => t.startsWith("repeat 5"))).toEqual([1, 2, 3, 4, 5].map((i) => `repeat 5 [${i}/5] dwsep(512 * alpha)`));
   });
 
+  it("titles a call written over several lines on one line, without comments or trailer", () => {
+    const source = `model M {
+  input x: [8, 8, 3]
+  block b(f, s = 1) {
+    conv(f, 3x3, stride = s, pad = 1)
+    relu
+  }
+  b(
+    16, // wide
+    s = 2
+  ) -> y : [4, 4, 16]
+  repeat 2 {
+    b(16)
+    relu
+  }
+}`;
+    const { graphs } = graphsOf("", source);
+    const view = buildModelView(graphs[0]!, { source });
+    expect(view.nodes.map((n) => n.title)).toEqual(["x", "b(16, s = 2)", "repeat 2 [1/2]", "repeat 2 [2/2]"]);
+    expect(view.nodes.map((n) => n.lines[0])).toEqual(["input", "2 layers → [4, 4, 16]", "3 layers → [4, 4, 16]", "3 layers → [4, 4, 16]"]);
+  });
+
   it("labels and text that need escaping stay well-formed", () => {
     const source = `model Tiny {
   input x: [8]
