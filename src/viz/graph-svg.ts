@@ -117,6 +117,13 @@ export function renderGraphSvg(view: ModelView): string {
     const box = layout.clusters.get(c.key)!;
     return el("g", { class: "cluster", "data-key": c.key }, [
       el("rect", { x: box.x, y: box.y, width: box.width, height: box.height, rx: 6, fill: "#fffdf3", "fill-opacity": 0.6, stroke: "#b0a060", "stroke-dasharray": "4 3" }),
+    ]);
+  });
+  // Titles go over the edges (an edge entering a cluster crosses its top), on a backing.
+  const clusterTitles = view.clusters.map((c) => {
+    const box = layout.clusters.get(c.key)!;
+    return el("g", { class: "cluster-title" }, [
+      el("rect", { x: box.x + 4, y: box.y + 2, width: textWidth(c.title, 10) + 4, height: 12, fill: "#fffdf3" }),
       text(box.x + 6, box.y + 11, c.title, { "font-size": 10, fill: "#6d5b00" }),
     ]);
   });
@@ -138,6 +145,6 @@ export function renderGraphSvg(view: ModelView): string {
     {},
     el("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, el("path", { d: "M0 0 L10 5 L0 10 z", fill: "#555555" })),
   );
-  const body = [defs, ...header, el("g", { transform: `translate(${(width - layout.width) / 2} ${headerHeight})` }, [...clusters, ...edges, ...nodes])];
+  const body = [defs, ...header, el("g", { transform: `translate(${(width - layout.width) / 2} ${headerHeight})` }, [...clusters, ...edges, ...clusterTitles, ...nodes])];
   return svgDocument(width, layout.height + headerHeight, body, `${view.model}: ${humanCount(view.totals.params)} params, ${humanCount(view.totals.macs)} MACs`);
 }

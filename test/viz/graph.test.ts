@@ -8,7 +8,7 @@ import { check } from "../../src/check/index.ts";
 import type { Graph } from "../../src/ir/graph.ts";
 import { parse } from "../../src/syntax/parse.ts";
 import { humanCount, percent } from "../../src/viz/format.ts";
-import { renderGraphSvg } from "../../src/viz/graph-svg.ts";
+import { layoutView, renderGraphSvg } from "../../src/viz/graph-svg.ts";
 import { buildModelView, NESTED_CLUSTER_LIMIT } from "../../src/viz/model-view.ts";
 import { svgToPng } from "../../src/viz/png.ts";
 import { escapeXml } from "../../src/viz/svg.ts";
@@ -53,6 +53,23 @@ describe.each(examples)("the graph of examples/%s", (file) => {
     expectNoOverlap(svg);
     const groups = new Set(graph.nodes.flatMap((n) => (n.groups ?? []).slice(0, graph.nodes.length > NESTED_CLUSTER_LIMIT ? 1 : undefined).map((g) => g.id)));
     expect(count(svg, /<g class="cluster"/g)).toBe(groups.size);
+  });
+
+  it.each(graphs.map((g) => [g.model, g] as const))("%s expanded: each cluster holds its boxes and no other", (_, graph) => {
+    const view = buildModelView(graph, { expand: true, source });
+    const layout = layoutView(view);
+    const parent = new Map(view.clusters.map((c) => [c.key, c.parent]));
+    const chain = (key: string | undefined): string[] => (key ? [key, ...chain(parent.get(key))] : []);
+    for (const c of view.clusters) {
+      const border = layout.clusters.get(c.key)!;
+      for (const n of view.nodes) {
+        const box = layout.nodes.get(n.key)!;
+        const inside =
+          box.x >= border.x && box.y >= border.y && box.x + box.width <= border.x + border.width && box.y + box.height <= border.y + border.height;
+        if (chain(n.cluster).includes(c.key)) expect(inside, `${n.key} in ${c.title}`).toBe(true);
+        else expect(overlaps(box, border), `${n.key} outside ${c.title}`).toBe(false);
+      }
+    }
   });
 
   it.each(graphs.map((g) => [g.model, g] as const))("%s collapsed: a box per block call, totals kept", (_, graph) => {
