@@ -40,7 +40,7 @@ export function seriesPoints(svg: string, kind: string): number {
   return m ? count(m[1]!, /<circle class="point"/g) : 0;
 }
 
-export function overlaps(a: Rect, b: Rect): boolean {
+export function overlaps(a: Omit<Rect, "key">, b: Omit<Rect, "key">): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
