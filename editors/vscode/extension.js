@@ -1,7 +1,10 @@
 // The VS Code client: starts `netc lsp --stdio` (configurable) for .net files and lets
-// vscode-languageclient map the protocol to the editor.
-const { workspace } = require("vscode");
+// vscode-languageclient map the protocol to the editor; adds the model graph view.
+const vscode = require("vscode");
 const { LanguageClient } = require("vscode-languageclient/node");
+const { registerGraphView } = require("./graph-view.js");
+
+const { workspace } = vscode;
 
 /** @type {LanguageClient | undefined} */
 let client;
@@ -26,6 +29,7 @@ function activate(context) {
     },
   );
   context.subscriptions.push({ dispose: () => client && client.stop() });
+  registerGraphView(context, client, vscode);
   return client.start();
 }
 

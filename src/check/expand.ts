@@ -19,7 +19,7 @@ import type {
   Trailer,
 } from "../syntax/ast.ts";
 import type { OpAttrs, ParamSpec } from "../runtime/ops.ts";
-import type { GraphNode } from "../ir/graph.ts";
+import type { GraphGroup, GraphNode } from "../ir/graph.ts";
 import { bindArgs, type ParamSig } from "./args.ts";
 import { closest, didYouMeanText } from "./did-you-mean.ts";
 import { evaluate, evaluateArgs, expectBool, type EvalEnv } from "./evaluate.ts";
@@ -86,6 +86,9 @@ export class ModelExpander {
   private readonly names = new Map<string, Span>();
   private readonly labelUses = new Map<Ident, boolean>();
   private readonly calls: BlockCall[] = [];
+  /** Block calls and repeat iterations being expanded, outermost first (GraphNode.groups). */
+  private readonly groups: GraphGroup[] = [];
+  private groupCount = 0;
   /** Without any input statement NET2012 says it all; "no input tensor" would repeat it. */
   private readonly hasInput: boolean;
   private expandedStatements = 0;
@@ -326,8 +329,10 @@ export class ModelExpander {
       scope.setValue(p.name.name, { value, symbol: paramSymbol });
     }
     this.calls.push({ decl, span: stmt.span });
+    this.groups.push({ id: this.groupCount++, kind: "block", name: decl.name.name, span: stmt.span });
     const inner: Frame = { scope, labels: new Map(), current: input };
     this.expandBody(decl.body, inner);
+    this.groups.pop();
     this.calls.pop();
     for (const label of inner.labels.values())
       if (inner.current && label.ref?.node === inner.current.node) this.labelUses.set(label.ident, true);
@@ -365,7 +370,9 @@ export class ModelExpander {
           value: { kind: "number", value: i },
           ...(indexSymbol ? { symbol: indexSymbol } : {}),
         });
+      this.groups.push({ id: this.groupCount++, kind: "repeat", name: "repeat", span: stmt.span, iteration: i, count });
       this.expandBody(stmt.body, frame);
+      this.groups.pop();
     }
     frame.scope = outer;
   }
@@ -554,6 +561,7 @@ export class ModelExpander {
       params,
       span,
       callSite: outer ? outer.span : span,
+      ...(this.groups.length > 0 ? { groups: [...this.groups] } : {}),
       paramCount,
       trainableParams,
       macs: counts.macs,

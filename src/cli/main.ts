@@ -11,9 +11,11 @@ import { registerFmt } from "./fmt.ts";
 import { registerPredict } from "./predict.ts";
 import { reportError, USAGE_ERROR } from "./errors.ts";
 import { registerLsp } from "./lsp.ts";
+import { registerPlot } from "./plot.ts";
 import { registerSummary } from "./summary.ts";
 import { paletteFor } from "./style.ts";
 import { registerTrain } from "./train.ts";
+import { registerViz } from "./viz.ts";
 
 export function buildProgram(): Command {
   const program = new Command("netc")
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
   registerData(program);
   registerFmt(program);
   registerLsp(program);
+  registerViz(program);
+  registerPlot(program);
   return program;
 }
 

@@ -4,7 +4,9 @@
 // stderr is not a TTY so logs and pipes stay clean.
 import type { StepProgress } from "../backends/interpret/trainer.ts";
 
-export type ProgressState = Omit<StepProgress, "etaSeconds">;
+/** What the bar shows of a step (the batch's own loss is for the curves, not the bar). */
+export type BarProgress = Omit<StepProgress, "batchLoss">;
+export type ProgressState = Omit<BarProgress, "etaSeconds">;
 
 export interface Etas {
   /** Seconds left in this epoch. */
@@ -28,7 +30,7 @@ export function formatDuration(seconds: number): string {
 }
 
 /** The ETAs from the run's: what is left of this epoch at the current rate. */
-export function etasOf(p: StepProgress, samplesPerEpoch: number): Etas {
+export function etasOf(p: BarProgress, samplesPerEpoch: number): Etas {
   const laterEpochs = ((p.epochs - p.epoch) * samplesPerEpoch) / p.imagesPerSecond;
   return { epoch: Math.max(0, p.etaSeconds - laterEpochs), run: p.etaSeconds };
 }
@@ -79,7 +81,7 @@ export class ProgressBar {
   }
 
   /** Redraws at most every 100 ms unless forced (the last step of an epoch). */
-  update(p: StepProgress, epoch: { samplesPerEpoch: number }, force = false): void {
+  update(p: BarProgress, epoch: { samplesPerEpoch: number }, force = false): void {
     if (!this.enabled) return;
     const now = Date.now();
     if (!force && now - this.lastDraw < 100) return;

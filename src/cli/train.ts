@@ -1,5 +1,5 @@
 // `netc train FILE [--model M] [--param k=v] [--data ...] [--epochs n] [--batch n] [--init W]
-// [--out W] [--resume CKPT] [--json]`: train per the model's `train` section.
+// [--out W] [--resume CKPT] [--json] [--plot curves.svg|png]`: train per the model's `train` section.
 import type { Command } from "commander";
 import type { ParamValue } from "../check/index.ts";
 import { loadData } from "../data/load-data.ts";
@@ -13,6 +13,8 @@ import { loadGraph } from "./load-graph.ts";
 import { dataOption, integerOption, MAX_BATCH, prepareOutputFile } from "./options.ts";
 import { ProgressBar } from "./progress.ts";
 import { resumeCommand } from "./resume-hint.ts";
+import { pictureFormat, writePicture } from "./viz.ts";
+import type { EpochPoint } from "../viz/run-log.ts";
 
 export interface TrainCommandOptions {
   readonly model?: string;
@@ -24,6 +26,8 @@ export interface TrainCommandOptions {
   readonly out?: string;
   readonly resume?: string;
   readonly json: boolean;
+  /** Redraw the training curves into this .svg/.png after every epoch. */
+  readonly plot?: string;
 }
 
 const INTERRUPTED = 130;
@@ -59,7 +63,10 @@ function epochLine(r: EpochReport, epochs: number): string {
   return r.val ? `${head}  |  ${describeEvaluation(r.val)}` : head;
 }
 
-function epochEvent(r: EpochReport): object {
+/** Per-step losses in the JSON log: five significant digits keep a 1000-step epoch near 10 KB. */
+const compactLoss = (loss: number) => Number(loss.toPrecision(5));
+
+function epochEvent(r: EpochReport, stepLosses: readonly number[]): object {
   return {
     event: "epoch",
     epoch: r.epoch,
@@ -70,10 +77,23 @@ function epochEvent(r: EpochReport): object {
     ...(r.val
       ? { val: { loss: r.val.loss, ...r.val.metrics, precision: r.val.precision, recall: r.val.recall } }
       : {}),
+    step_losses: stepLosses.map(compactLoss),
+  };
+}
+
+/** The epoch as a point of the training curves (`--plot`). */
+function epochPoint(r: EpochReport, stepLosses: readonly number[]): EpochPoint {
+  return {
+    epoch: r.epoch,
+    loss: r.loss,
+    lr: r.lr,
+    ...(r.val ? { val: { loss: r.val.loss, ...r.val.metrics } } : {}),
+    stepLosses: [...stepLosses],
   };
 }
 
 export async function runTrain(file: string, opts: TrainCommandOptions): Promise<number> {
+  if (opts.plot !== undefined) pictureFormat(opts.plot, "--plot");
   const { graph } = loadGraph(file, opts);
   const config = trainConfig(graph, opts);
   const out = opts.out ?? `${graph.model.toLowerCase()}.safetensors`;
@@ -107,6 +127,15 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
         (data.validation ? `, validating on ${data.validation.count.toLocaleString("en-US")}` : "") +
         `, batch ${config.batch}, ${plural(config.epochs, "epoch")}`,
     );
+  let stepLosses: number[] = [];
+  const curves: EpochPoint[] = [];
+  const drawCurves = async () => {
+    if (opts.plot === undefined) return;
+    const { renderCurvesSvg } = await import("../viz/curves.ts");
+    await writePicture(opts.plot, renderCurvesSvg([{ name: graph.model, epochs: curves }], `training ${graph.model}`));
+  };
+  let drawing = Promise.resolve();
+  let plotFailed = false;
   bar.status(`compiling ${graph.model}…`);
   try {
     const result = await train({
@@ -117,9 +146,22 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
       resumeFrom: opts.resume,
       checkpointPath,
       shouldStop: () => interrupted,
-      onProgress: (p) => bar.update(p, { samplesPerEpoch: data.train.count }, p.step === p.steps),
-      onEpoch: (r) => print(opts.json ? JSON.stringify(epochEvent(r)) : epochLine(r, config.epochs)),
+      onProgress: (p) => {
+        stepLosses.push(p.batchLoss);
+        bar.update(p, { samplesPerEpoch: data.train.count }, p.step === p.steps);
+      },
+      onEpoch: (r) => {
+        print(opts.json ? JSON.stringify(epochEvent(r, stepLosses)) : epochLine(r, config.epochs));
+        curves.push(epochPoint(r, stepLosses));
+        stepLosses = [];
+        // A picture that cannot be written costs a warning, never the training run.
+        drawing = drawing.then(drawCurves).catch((e: Error) => {
+          if (!plotFailed) process.stderr.write(`warning: cannot write --plot ${opts.plot}: ${e.message}\n`);
+          plotFailed = true;
+        });
+      },
     });
+    await drawing;
     bar.clear();
     if (result.stopped) {
       process.stderr.write(
@@ -151,6 +193,7 @@ export function registerTrain(program: Command): void {
     .option("--out <weights>", "where to write the trained weights (default: <model>.safetensors)")
     .option("--resume <checkpoint>", "continue from a checkpoint written by an earlier run")
     .option("--json", "NDJSON events on stdout", false)
+    .option("--plot <picture>", "redraw the training curves into this .svg or .png after every epoch")
     .action(async (file: string, opts: TrainCommandOptions & { param: Record<string, ParamValue> }) => {
       process.exitCode = await runTrain(file, { ...opts, params: opts.param });
     });

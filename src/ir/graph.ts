@@ -11,9 +11,25 @@ export interface GraphNode extends ProgramNode {
   readonly callSite: Span;
   /** The user's `-> label`, when this node's output carries one. */
   readonly label?: string;
+  /** The block calls and repeat iterations this node was expanded in, outermost first
+   * (absent for nodes written directly in the model body); for pictures and summaries. */
+  readonly groups?: readonly GraphGroup[];
   readonly paramCount: number;
   readonly trainableParams: number;
   readonly macs: number;
+}
+
+/** One block call or one iteration of a `repeat`, as expanded; `id` is unique within a model. */
+export interface GraphGroup {
+  readonly id: number;
+  readonly kind: "block" | "repeat";
+  /** The block's name; "repeat" for a repeat iteration. */
+  readonly name: string;
+  /** The call statement, or the repeat statement. */
+  readonly span: Span;
+  /** Repeat iterations: which one (from 0) of how many. */
+  readonly iteration?: number;
+  readonly count?: number;
 }
 
 export interface GraphTotals {

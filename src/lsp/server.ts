@@ -25,6 +25,7 @@ import { hover } from "./hover.ts";
 import { inlayHints } from "./inlay-hints.ts";
 import { LineIndex } from "./line-index.ts";
 import { definition, highlights, prepareRename, references, rename } from "./navigation.ts";
+import { showGraph, SHOW_GRAPH_COMMAND, type ShowGraphOptions } from "./show-graph.ts";
 import { signatureHelp } from "./signature-help.ts";
 
 /** `initializationOptions` a client may send. */
@@ -135,6 +136,7 @@ export function startServer(connection: Connection): ServerState {
         documentSymbolProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentFormattingProvider: true,
+        executeCommandProvider: { commands: [SHOW_GRAPH_COMMAND] },
       },
       serverInfo: { name: "netc" },
     };
@@ -174,6 +176,21 @@ export function startServer(connection: Connection): ServerState {
       return documents.get(p.textDocument.uri)?.version === a.version ? edits : [];
     }),
   );
+
+  // [uri, position, options?] → { model, svg } or { error } (see show-graph.ts).
+  connection.onExecuteCommand(async (p) => {
+    if (p.command !== SHOW_GRAPH_COMMAND) return new ResponseError(ErrorCodes.InvalidParams, `unknown command ${p.command}`);
+    const [uri, position, options] = (p.arguments ?? []) as [string?, { line: number; character: number }?, ShowGraphOptions?];
+    if (typeof uri !== "string") return new ResponseError(ErrorCodes.InvalidParams, `${SHOW_GRAPH_COMMAND} expects [uri, position]`);
+    try {
+      const a = await analysisOf(uri);
+      if (!a) return { error: `${uri} is not open` };
+      return showGraph(a, position ? at(a, position) : 0, options);
+    } catch (error) {
+      log(`netc: ${SHOW_GRAPH_COMMAND} failed on ${uri}: ${describe(error)}`);
+      return { error: `cannot draw the graph: ${describe(error)}` };
+    }
+  });
 
   documents.listen(connection);
   connection.listen();

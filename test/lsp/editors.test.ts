@@ -1,6 +1,7 @@
 // The VS Code extension is consistent with the grammar and the CLI, and its client starts the
 // server with the configured command.
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
@@ -10,6 +11,36 @@ import { repoRoot } from "./lsp-client.ts";
 const extensionDir = join(repoRoot, "editors/vscode");
 const manifest = JSON.parse(readFileSync(join(extensionDir, "package.json"), "utf8"));
 const grammar = JSON.parse(readFileSync(join(repoRoot, "grammar/netc.tmLanguage.json"), "utf8"));
+const graphView = createRequire(import.meta.url)(join(extensionDir, "graph-view.js"));
+
+/** The parts of the vscode API the extension touches, recording what it registers. */
+function fakeVscode(registered: Map<string, () => Promise<void>>, panels: any[], editor?: unknown) {
+  return {
+    workspace: {
+      getConfiguration: (section: string) => ({
+        get: (key: string, fallback: unknown) =>
+          section === "netc" && key === "server.command" ? "/opt/netc/bin/netc" : fallback,
+      }),
+      onDidChangeTextDocument: () => ({ dispose() {} }),
+    },
+    window: {
+      activeTextEditor: editor,
+      onDidChangeTextEditorSelection: () => ({ dispose() {} }),
+      createWebviewPanel: (_id: string, title: string) => {
+        const panel = { title, webview: { html: "" }, onDidDispose() {}, reveal() {} };
+        panels.push(panel);
+        return panel;
+      },
+    },
+    commands: {
+      registerCommand: (id: string, run: () => Promise<void>) => {
+        registered.set(id, run);
+        return { dispose() {} };
+      },
+    },
+    ViewColumn: { Beside: -2 },
+  };
+}
 
 describe("the VS Code extension", () => {
   it("contributes the netc language for .net files with the parser's grammar", () => {
@@ -45,14 +76,7 @@ describe("the VS Code extension", () => {
 
   it("creates a language client for netc documents from the settings", async () => {
     const created: any[] = [];
-    const fakeVscode = {
-      workspace: {
-        getConfiguration: (section: string) => ({
-          get: (key: string, fallback: unknown) =>
-            section === "netc" && key === "server.command" ? "/opt/netc/bin/netc" : fallback,
-        }),
-      },
-    };
+    const registered = new Map<string, () => Promise<void>>();
     class FakeClient {
       constructor(...args: unknown[]) {
         created.push(args);
@@ -65,8 +89,9 @@ describe("the VS Code extension", () => {
       }
     }
     const modules: Record<string, unknown> = {
-      vscode: fakeVscode,
+      vscode: fakeVscode(registered, []),
       "vscode-languageclient/node": { LanguageClient: FakeClient },
+      "./graph-view.js": graphView,
     };
     const module = { exports: {} as any };
     const source = readFileSync(join(extensionDir, "extension.js"), "utf8");
@@ -84,6 +109,37 @@ describe("the VS Code extension", () => {
     expect(server.run.transport).toBeUndefined();
     expect(client.documentSelector).toContainEqual({ scheme: "file", language: "netc" });
     expect(client.initializationOptions).toEqual({ checkTimeoutMs: 5000 });
-    expect(context.subscriptions).toHaveLength(1);
+    // The client, the two graph commands and the two redraw listeners.
+    expect(context.subscriptions).toHaveLength(5);
+    const contributed = manifest.contributes.commands.map((c: { command: string }) => c.command);
+    expect([...registered.keys()]).toEqual(contributed);
+    // vscode-languageclient registers the server's own command id; the extension must not clash.
+    expect(contributed).not.toContain("netc.showGraph");
+  });
+
+  it("shows the server's SVG of the model under the cursor in a webview", async () => {
+    const registered = new Map<string, () => Promise<void>>();
+    const panels: any[] = [];
+    const requests: any[] = [];
+    const editor = {
+      document: { languageId: "netc", uri: { toString: () => "file:///m.net" } },
+      selection: { active: { line: 3, character: 4 } },
+    };
+    const client = {
+      sendRequest: async (method: string, params: unknown) => {
+        requests.push([method, params]);
+        return { model: "LeNet5", svg: '<svg xmlns="http://www.w3.org/2000/svg"><text>conv_0</text></svg>' };
+      },
+    };
+    graphView.registerGraphView({ subscriptions: [] }, client, fakeVscode(registered, panels, editor));
+    await registered.get("netc.showGraphViewExpanded")!();
+    expect(requests).toEqual([
+      ["workspace/executeCommand", { command: "netc.showGraph", arguments: ["file:///m.net", { line: 3, character: 4 }, { expand: true }] }],
+    ]);
+    expect(panels).toHaveLength(1);
+    expect(panels[0].title).toBe("Graph: LeNet5");
+    expect(panels[0].webview.html).toContain("<text>conv_0</text>");
+    expect(panels[0].webview.html).toContain("default-src 'none'");
+    expect(graphView.graphPage({ error: "model M has 1 error; <fix> it" })).toContain("model M has 1 error; &#60;fix&#62; it");
   });
 });

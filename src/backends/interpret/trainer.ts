@@ -20,6 +20,8 @@ export interface StepProgress {
   readonly steps: number;
   /** Mean training loss of the epoch so far. */
   readonly loss: number;
+  /** The loss of this step's batch alone (training curves). */
+  readonly batchLoss: number;
   readonly lr: number;
   readonly imagesPerSecond: number;
   readonly etaSeconds: number;
@@ -181,6 +183,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           step,
           steps,
           loss: lossSum / seen,
+          batchLoss: loss,
           lr,
           imagesPerSecond: rate,
           etaSeconds: (data.train.count - seen + (config.epochs - epoch - 1) * data.train.count) / rate,
