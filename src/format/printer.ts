@@ -42,7 +42,7 @@ function printNode(path: AstPath<PNode>, options: ParserOptions<PNode>, print: P
     case "Branches":
       return block(path, options, print, "bodies");
     case "Input":
-      return ["input ", print("name"), ": ", print("shape")];
+      return ["input ", print("name"), ": ", print("shape"), node.dtype ? [" ", print("dtype")] : ""];
     case "Layer":
       return [print("callee"), gap(node.args), node.args ? print("args") : "", trailer(node, print)];
     case "From":
