@@ -6,7 +6,10 @@ import type { Command } from "commander";
 import type { ParamValue } from "../check/index.ts";
 import { DataError } from "../data/data-error.ts";
 import { loadData } from "../data/load-data.ts";
-import { validateData } from "../data/validate-data.ts";
+import { modelShapes, validateData } from "../data/validate-data.ts";
+import { bigramBaseline } from "../data/chars/bigram.ts";
+import { vocabularyMetadata } from "../data/chars/vocabulary.ts";
+import type { DataSplit } from "../data/dataset.ts";
 import { WeightsFileError } from "../io/safetensors.ts";
 import { loadWeights } from "../io/weights.ts";
 import type { Graph, TrainConfig } from "../ir/graph.ts";
@@ -59,25 +62,50 @@ function describeEvaluation(val: Evaluation): string {
   return [`val_loss ${val.loss.toFixed(4)}`, ...metrics, ...perClass].join("  ");
 }
 
-function epochLine(r: EpochReport, epochs: number): string {
+/** Samples per second as the data counts them: images, or tokens of `tokensPerSample`-token windows. */
+function rate(r: EpochReport, tokensPerSample: number | undefined): string {
+  return tokensPerSample === undefined
+    ? `${Math.round(r.imagesPerSecond).toLocaleString("en-US")} img/s`
+    : `${Math.round(r.imagesPerSecond * tokensPerSample).toLocaleString("en-US")} tok/s`;
+}
+
+function epochLine(r: EpochReport, epochs: number, tokensPerSample: number | undefined): string {
   const head =
     `epoch ${r.epoch}/${epochs}  loss ${r.loss.toFixed(4)}  lr ${r.lr.toExponential(2)}  ` +
-    `${Math.round(r.imagesPerSecond).toLocaleString("en-US")} img/s  ${r.seconds.toFixed(1)}s`;
+    `${rate(r, tokensPerSample)}  ${r.seconds.toFixed(1)}s`;
   return r.val ? `${head}  |  ${describeEvaluation(r.val)}` : head;
 }
 
-function epochEvent(r: EpochReport): object {
+function epochEvent(r: EpochReport, tokensPerSample: number | undefined): object {
   return {
     event: "epoch",
     epoch: r.epoch,
     loss: r.loss,
     lr: r.lr,
     images_per_s: r.imagesPerSecond,
+    ...(tokensPerSample !== undefined ? { tokens_per_s: r.imagesPerSecond * tokensPerSample } : {}),
     seconds: r.seconds,
     ...(r.val
       ? { val: { loss: r.val.loss, ...r.val.metrics, precision: r.val.precision, recall: r.val.recall } }
       : {}),
   };
+}
+
+interface CharacterBaseline {
+  readonly corpus: string;
+  readonly bigram_val_loss: number;
+  readonly bigram_val_perplexity: number;
+}
+
+/** For character data: the bigram model's validation loss, the figure a sequence model must beat. */
+function characterBaseline(data: DataSplit): CharacterBaseline | undefined {
+  if (!data.vocabulary || !data.validation) return undefined;
+  const { loss, perplexity } = bigramBaseline(data.train, data.validation, data.vocabulary.chars.length);
+  return { corpus: data.vocabulary.corpus, bigram_val_loss: loss, bigram_val_perplexity: perplexity };
+}
+
+function baselineLine(b: CharacterBaseline): string {
+  return `bigram baseline on the same split: val_loss ${b.bigram_val_loss.toFixed(4)}  perplexity ${b.bigram_val_perplexity.toFixed(2)}`;
 }
 
 export async function runTrain(file: string, opts: TrainCommandOptions): Promise<number> {
@@ -86,11 +114,9 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
   const out = opts.out ?? `${graph.model.toLowerCase()}.safetensors`;
   const checkpointPath = out.replace(/(\.safetensors)?$/, ".ckpt.safetensors");
   mkdirSync(dirname(out), { recursive: true });
-  const input = graph.nodes[graph.inputs[0]];
-  const outputShape = graph.nodes[graph.outputs[0]].shape;
+  const shapes = modelShapes(graph);
   try {
-    const data = loadData(opts.data, outputShape, config.validation);
-    const shapes = { inputName: input.name, inputShape: input.shape, outputShape };
+    const data = loadData(opts.data, shapes.outputShape, config.validation, { name: shapes.inputName, shape: shapes.inputShape });
     validateData(shapes, config.loss.kind, data.train);
     if (data.validation) validateData(shapes, config.loss.kind, data.validation);
     const init = opts.init
@@ -114,6 +140,10 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
           (data.validation ? `, validating on ${data.validation.count}` : "") +
           `, batch ${config.batch}, ${config.epochs} epochs`,
       );
+    const baseline = characterBaseline(data);
+    if (baseline) print(opts.json ? JSON.stringify({ event: "baseline", ...baseline }) : baselineLine(baseline));
+    // Token windows report tokens per second (every position of a [T, V] output is a prediction).
+    const tokensPerSample = data.vocabulary ? shapes.inputShape[0] : undefined;
     try {
       const result = await train({
         graph,
@@ -124,7 +154,8 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
         checkpointPath,
         shouldStop: () => interrupted,
         onProgress: (p) => bar.update(p, p.etaSeconds, p.step === p.steps),
-        onEpoch: (r) => print(opts.json ? JSON.stringify(epochEvent(r)) : epochLine(r, config.epochs)),
+        onEpoch: (r) =>
+          print(opts.json ? JSON.stringify(epochEvent(r, tokensPerSample)) : epochLine(r, config.epochs, tokensPerSample)),
       });
       bar.clear();
       if (result.stopped) {
@@ -134,7 +165,7 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
         );
         return INTERRUPTED;
       }
-      saveWeights(out, result.weights, graph.model);
+      saveWeights(out, result.weights, graph.model, data.vocabulary ? vocabularyMetadata(data.vocabulary) : {});
       print(opts.json ? JSON.stringify({ event: "done", weights: out }) : `wrote ${out} (last checkpoint: ${checkpointPath})`);
       return 0;
     } finally {
@@ -155,7 +186,7 @@ export function registerTrain(program: Command): void {
     .argument("<file>", ".net file")
     .option("--model <name>", "the model to train (default: the file's only model)")
     .option("--param <name=value>", "set a model parameter (repeatable)", collectParam, {})
-    .requiredOption("--data <data>", "mnist, nuclei, or x.npy,y.npy")
+    .requiredOption("--data <data>", "mnist, nuclei, words, text:FILE, or x.npy,y.npy")
     .option("--epochs <n>", "override the train section's epochs", positiveInt("--epochs"))
     .option("--batch <n>", "override the train section's batch size", positiveInt("--batch"))
     .option("--init <weights>", "start from these weights (safetensors), e.g. to fine-tune")

@@ -13,6 +13,8 @@
 //              C channels → argmax per pixel, Dice per class averaged over the C classes; a class
 //              absent from both masks scores 1 (nothing to find, nothing found). The result is
 //              the mean over samples.
+//   perplexity e^loss, the loss being the mean cross-entropy in nats per row (per predicted
+//              token of a sequence model); read from the evaluation's loss, not streamed
 import { checkClass, rowsOf, type Target } from "./target.ts";
 
 /** Structurally one entry of the train section's `metrics`. */
@@ -29,6 +31,9 @@ export interface Metric {
   result(): number;
   reset(): void;
 }
+
+/** Perplexity of a cross-entropy model whose mean loss (nats per row) is `loss`. */
+export const perplexity = (loss: number): number => Math.exp(loss);
 
 /** `classes` is the size of the output's last axis. */
 export function createMetric(config: MetricConfig, classes: number): Metric {
