@@ -9,7 +9,7 @@ import type { BackwardCall, Kernel } from "./kernel.ts";
 import { sizeOf } from "./kernel.ts";
 import type { OpName, Program, ProgramNode } from "./ops.ts";
 import type { BatchnormFold, PlanOptions } from "./plan.ts";
-import { planExecution } from "./plan.ts";
+import { paramKey, planExecution } from "./plan.ts";
 import type { RngState } from "./rng.ts";
 import { Rng } from "./rng.ts";
 import { backwardStep } from "./timeline.ts";
@@ -166,7 +166,8 @@ class PlannedExecutor implements Executor {
       const paramViews: Float32Array[] = [];
       const gradViews: (Float32Array | null)[] = [];
       for (const spec of plan.specs[i]) {
-        const key = `${node.name}.${spec.name}`;
+        // A shared tensor (tied weights) is its owner's, gradient included: both accumulate.
+        const key = paramKey(node, spec);
         const offset = layout.offsets.get(key)!;
         const size = sizeOf(spec.shape);
         const values = view(offset, size);

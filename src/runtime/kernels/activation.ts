@@ -33,6 +33,9 @@ export function erf(x: number): number {
 }
 
 const INV_SQRT2 = Math.SQRT1_2;
+/** PyTorch's SELU constants (Klambauer et al.). */
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 const ELEMENTWISE: Record<ActivationName, Elementwise> = {
@@ -72,6 +75,24 @@ const ELEMENTWISE: Record<ActivationName, Elementwise> = {
     of: "input",
     derivative: (x, a) => (x > 0 ? 1 : a * Math.exp(x)),
   },
+  exp: { value: Math.exp, of: "output", derivative: (y) => y },
+  // Outside their domains log and sqrt give −inf/NaN, as PyTorch's.
+  log: { value: Math.log, of: "input", derivative: (x) => 1 / x },
+  sqrt: { value: Math.sqrt, of: "output", derivative: (y) => 0.5 / y },
+  // PyTorch's sign(0) = 0: no gradient at the kink.
+  abs: { value: Math.abs, of: "input", derivative: (x) => Math.sign(x) },
+  neg: { value: (x) => -x, of: "input", derivative: () => -1 },
+  selu: {
+    value: (x) => SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x)),
+    of: "input",
+    derivative: (x) => SELU_SCALE * (x > 0 ? 1 : SELU_ALPHA * Math.exp(x)),
+  },
+  // relu6(x + 3)/6; PyTorch's derivative is 1/6 strictly inside (−3, 3).
+  hard_sigmoid: {
+    value: (x) => Math.min(Math.max(x + 3, 0), 6) / 6,
+    of: "input",
+    derivative: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),
+  },
 };
 
 function alphaOf(attrs: { readonly op: ActivationName; readonly alpha?: number }): number {
@@ -82,7 +103,7 @@ function activationKernel<K extends ActivationName>(name: K): Kernel<K> {
   const { value, of, derivative } = ELEMENTWISE[name];
   return {
     params: () => [],
-    backwardReads: { inputs: of === "input" && name !== "identity", output: of === "output" },
+    backwardReads: { inputs: of === "input" && name !== "identity" && name !== "neg", output: of === "output" },
     forward({ attrs, batch, outShape, inputs, output }) {
       const x = inputs[0];
       const alpha = alphaOf(attrs as AttrsFor<ActivationName>);
@@ -112,4 +133,11 @@ export const activationKernels: { readonly [K in ActivationName]: Kernel<K> } = 
   identity: activationKernel("identity"),
   leaky_relu: activationKernel("leaky_relu"),
   elu: activationKernel("elu"),
+  exp: activationKernel("exp"),
+  log: activationKernel("log"),
+  sqrt: activationKernel("sqrt"),
+  abs: activationKernel("abs"),
+  neg: activationKernel("neg"),
+  selu: activationKernel("selu"),
+  hard_sigmoid: activationKernel("hard_sigmoid"),
 };
