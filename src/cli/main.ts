@@ -9,6 +9,7 @@ import { registerEvaluate } from "./evaluate.ts";
 import { registerExport } from "./export.ts";
 import { registerFmt } from "./fmt.ts";
 import { registerPredict } from "./predict.ts";
+import { registerSample } from "./sample.ts";
 import { InputError } from "./load-graph.ts";
 import { registerLsp } from "./lsp.ts";
 import { registerSummary } from "./summary.ts";
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSummary(program);
   registerTrain(program);
   registerPredict(program);
+  registerSample(program);
   registerEvaluate(program);
   registerExport(program);
   registerCompile(program);
