@@ -9,6 +9,7 @@ import type { BackwardCall, Kernel } from "./kernel.ts";
 import { sizeOf } from "./kernel.ts";
 import type { OpName, Program, ProgramNode } from "./ops.ts";
 import type { BatchnormFold, PlanOptions } from "./plan.ts";
+import { TokenRangeError } from "./kernels/embedding.ts";
 import { paramKey, planExecution } from "./plan.ts";
 import type { RngState } from "./rng.ts";
 import { Rng } from "./rng.ts";
@@ -297,10 +298,14 @@ class PlannedExecutor implements Executor {
       this.foldBatchnorms();
       this.paramsDirty = false;
     }
-    for (const { kernel, call, runs } of this.planned) {
+    for (const { node, kernel, call, runs } of this.planned) {
       call.batch = batch;
       call.training = this.mode;
-      if (runs) kernel.forward(call);
+      try {
+        if (runs) kernel.forward(call);
+      } catch (error) {
+        throw error instanceof TokenRangeError ? error.inLayer(node.name) : error;
+      }
     }
     this.lastBatch = batch;
     this.backwardReady = this.canTrain;

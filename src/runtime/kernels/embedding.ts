@@ -4,29 +4,39 @@
 // prepends a learned row.
 import type { Kernel } from "../kernel.ts";
 
-/** A token id outside 0…vocab−1 at run time: names the sample and the position. */
+/** A token id outside 0…vocab−1 at run time: names the sample and the position (one line,
+ * for the CLI). `layer` is the embedding's name where known. */
 export class TokenRangeError extends Error {
-  constructor(
-    readonly layer: string,
-    readonly sample: number,
-    readonly position: number,
-    readonly id: number,
-    readonly vocab: number,
-  ) {
+  readonly sample: number;
+  readonly position: number;
+  readonly id: number;
+  readonly vocab: number;
+  readonly layer: string | undefined;
+  constructor(sample: number, position: number, id: number, vocab: number, layer?: string) {
     super(
-      `token id ${id} at sample ${sample}, position ${position} is outside the vocabulary of ${layer} (0…${vocab - 1}); ` +
-        `use ids below ${vocab} or raise the embedding's vocab`,
+      `token id ${id} at sample ${sample}, position ${position} is outside the vocabulary of ` +
+        `${layer ?? "the embedding"} (0…${vocab - 1}); use ids below ${vocab} or raise the embedding's vocab`,
     );
     this.name = "TokenRangeError";
+    this.sample = sample;
+    this.position = position;
+    this.id = id;
+    this.vocab = vocab;
+    this.layer = layer;
+  }
+
+  /** The same error naming the layer. */
+  inLayer(layer: string): TokenRangeError {
+    return new TokenRangeError(this.sample, this.position, this.id, this.vocab, layer);
   }
 }
 
 /** Checks every id of the batch before anything is written. */
-export function checkTokenIds(ids: Float32Array, batch: number, length: number, vocab: number, layer = "the embedding"): void {
+export function checkTokenIds(ids: Float32Array, batch: number, length: number, vocab: number): void {
   for (let i = 0; i < batch * length; i++) {
     const id = ids[i];
     if (!(Number.isInteger(id) && id >= 0 && id < vocab)) {
-      throw new TokenRangeError(layer, Math.floor(i / length), i % length, id, vocab);
+      throw new TokenRangeError(Math.floor(i / length), i % length, id, vocab);
     }
   }
 }
