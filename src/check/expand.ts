@@ -280,7 +280,7 @@ export class ModelExpander {
     const what = describeTensor(ref);
     const message =
       dtype === "int"
-        ? `${op} cannot read ${what} of token ids: only embedding and take read int tensors; insert embedding(vocab, dim) before it`
+        ? `${op} cannot read ${what} (token ids): only embedding and take read int tensors; insert embedding(vocab, dim) before it`
         : `${op} reads int token ids, got ${what}; declare the input as int (input ids: [T] int)`;
     this.report(diagnostic("NET3013", span, message));
     return false;
