@@ -28,7 +28,7 @@ function activation<K extends ElementwiseActivation>(kernels: WasmKernels, kind:
     backward(call) {
       const [dx] = call.inGrads;
       if (!dx) return;
-      // The derivative's argument: the output, or the input for swish (as the reference's).
+      // The derivative's argument: the output, or the input for swish and GELU (as the reference's).
       const from = GRAD_FROM_INPUT.has(kind) ? call.inputs[0] : call.output;
       if (!inMemory(kernels, [from, call.outGrad, dx])) return reference.backward(call);
       const n = call.batch * sizeOf(call.outShape);
@@ -131,6 +131,7 @@ export function wasmLayerKernels(kernels: WasmKernels): Partial<KernelTable> {
     sigmoid: activation(kernels, "sigmoid"),
     tanh: activation(kernels, "tanh"),
     swish: activation(kernels, "swish"),
+    gelu: activation(kernels, "gelu"),
     maxpool: pool(kernels, maxpoolKernel),
     avgpool: pool(kernels, avgpoolKernel),
     globalmaxpool: pool(kernels, globalMaxpoolKernel),

@@ -22,14 +22,26 @@ const ERFC_COEFFICIENTS = [
   0.17087277,
 ];
 
-/** erf with error below 1.2e-7 (under float32's resolution). */
-export function erf(x: number): number {
+/** erfc(|x|), relative error below 1.2e-7. */
+function erfcOfAbs(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   let poly = 0;
   for (let i = ERFC_COEFFICIENTS.length - 1; i >= 0; i--) poly = poly * t + ERFC_COEFFICIENTS[i];
-  const erfc = t * Math.exp(-z * z + poly);
+  return t * Math.exp(-z * z + poly);
+}
+
+/** erf with error below 1.2e-7 (under float32's resolution). */
+export function erf(x: number): number {
+  const erfc = erfcOfAbs(x);
   return x >= 0 ? 1 - erfc : erfc - 1;
+}
+
+/** 1 + erf(x), without the cancellation of 1 + (erfc − 1) where x is very negative (GELU's
+ * tail: e.g. 1 + erf(−6) ≈ 2e-17 exactly, not 0). */
+export function onePlusErf(x: number): number {
+  const erfc = erfcOfAbs(x);
+  return x >= 0 ? 2 - erfc : erfc;
 }
 
 const INV_SQRT2 = Math.SQRT1_2;
@@ -58,9 +70,9 @@ const ELEMENTWISE: Record<ActivationName, Elementwise> = {
     derivative: (x) => (x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1),
   },
   gelu: {
-    value: (x) => 0.5 * x * (1 + erf(x * INV_SQRT2)),
+    value: (x) => 0.5 * x * onePlusErf(x * INV_SQRT2),
     of: "input",
-    derivative: (x) => 0.5 * (1 + erf(x * INV_SQRT2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
+    derivative: (x) => 0.5 * onePlusErf(x * INV_SQRT2) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
   },
   // PyTorch's softplus (beta 1, threshold 20): linear above 20 to avoid overflow.
   softplus: {
