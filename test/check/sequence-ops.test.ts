@@ -164,3 +164,19 @@ describe("general ops", () => {
     expect([tensors(i), i.attrs]).toEqual([{ gamma: [6], beta: [6] }, { op: "instancenorm", eps: 1e-3 }]);
   });
 });
+
+describe("memory of the sequence ops (docs/memory.md)", () => {
+  it("an LSTM's scratch counts at its node; training keeps gates, cells and hidden states", () => {
+    const g = graphOf("  input ids: [200] int\n  embedding(20000, 128)\n  lstm(64)");
+    expect(g.totals.activationBytesInference).toBe((200 * 128 + 64 + 200 * 4 * 64 + 2 * 64) * 4);
+    const outputs = 200 + 200 * 128 + 64;
+    expect(g.totals.activationBytesTraining).toBe((outputs + 200 * 5 * 64 + 200 * 64) * 4);
+  });
+
+  it("attention holds Q, K, V, heads·T·S weights and the concatenated heads", () => {
+    const g = graphOf("  input x: [10, 8]\n  attention(2)");
+    const scratch = 10 * 8 + 2 * 10 * 8 + 2 * 10 * 10 + 10 * 8;
+    expect(g.totals.activationBytesInference).toBe((80 + 80 + scratch) * 4);
+    expect(g.totals.activationBytesTraining).toBe((80 + 80 + scratch) * 4);
+  });
+});
