@@ -3,6 +3,7 @@
 // Arrays are row-major Float32Array views; element offsets (not byte offsets) locate each
 // matrix. When the views live in the executor's WebAssembly.Memory, a WASM implementation
 // finds its byte address as `array.byteOffset + 4 * offset`.
+import type { softmaxRows, softmaxRowsGrad } from "./kernels/attention.ts";
 import type { col2imAdd, im2col } from "./kernels/conv-geometry.ts";
 
 export interface Gemm {
@@ -35,6 +36,10 @@ export interface Gemm {
    * and `col2imAdd`, same arguments and results), where the backend has them. */
   im2col?: typeof im2col;
   col2imAdd?: typeof col2imAdd;
+  /** Faster versions of attention's row softmax and its backward (kernels/attention.ts's
+   * `softmaxRows` and `softmaxRowsGrad`, same arguments and results). */
+  softmaxRows?: typeof softmaxRows;
+  softmaxRowsGrad?: typeof softmaxRowsGrad;
 }
 
 export type FusedActivation = "relu" | "relu6";

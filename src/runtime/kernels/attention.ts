@@ -2,7 +2,8 @@
 // per-sample sequences [T, C] (keys and values from the same sequence, or from a context
 // [S, C_ctx]). Every matrix product — the projections, QKᵀ and PV per head — goes through
 // `call.gemm`, so a SIMD backend runs them all; heads are column blocks of Q, K and V read in
-// place (leading dimension C). Softmax is max-shifted; the causal mask leaves masked weights
+// place (leading dimension C); the row softmax and its backward are the backend's where it has
+// them (`gemm.softmaxRows`). Softmax is max-shifted; the causal mask leaves masked weights
 // at exactly 0 (no −∞ arithmetic, no NaN).
 //   Q = X·Wq + bq, K = Ctx·Wk + bk, V = Ctx·Wv + bv
 //   P_h = softmax(Q_h·K_hᵀ/√d) (keys after t masked when causal), dropout(P_h) in training
@@ -84,6 +85,31 @@ export function softmaxRows(
   }
 }
 
+/** dx (+)= scale·y·(dy − Σ_j dy·y) for `rows` rows of len floats at the given offsets: the
+ * softmax backward (dx may be dy when not accumulating). */
+export function softmaxRowsGrad(
+  y: Float32Array,
+  yAt: number,
+  dy: Float32Array,
+  dyAt: number,
+  dx: Float32Array,
+  dxAt: number,
+  rows: number,
+  len: number,
+  scale: number,
+  accumulate: boolean,
+): void {
+  for (let i = 0; i < rows; i++) {
+    const [yr, dyr, dxr] = [yAt + i * len, dyAt + i * len, dxAt + i * len];
+    let dot = 0;
+    for (let j = 0; j < len; j++) dot += dy[dyr + j] * y[yr + j];
+    for (let j = 0; j < len; j++) {
+      const g = y[yr + j] * (dy[dyr + j] - dot) * scale;
+      dx[dxr + j] = accumulate ? dx[dxr + j] + g : g;
+    }
+  }
+}
+
 /** The four projections' params: kernels, then biases (spec section 11 names). */
 export function attentionParams(attrs: Call["attrs"], inShapes: Call["inShapes"]): KernelParam[] {
   const { c, cCtx } = dimsOf(attrs, inShapes);
@@ -124,6 +150,7 @@ export const attentionKernel: Kernel<"attention"> = {
     project(gemm, batch * s, cCtx, c, ctx, wk, bk, buf, r.k);
     project(gemm, batch * s, cCtx, c, ctx, wv, bv, buf, r.v);
     const scale = 1 / Math.sqrt(d);
+    const softmax = gemm.softmaxRows ?? softmaxRows;
     const drop = training && attrs.dropout > 0;
     const keepScale = 1 / (1 - attrs.dropout);
     for (let n = 0; n < batch; n++) {
@@ -132,7 +159,7 @@ export const attentionKernel: Kernel<"attention"> = {
         const kvAt = n * s * c + h * d;
         const p = r.p + (keep ? (n * heads + h) * t * s : 0);
         gemm.gemm(false, true, t, s, d, buf, qAt, c, buf, r.k + kvAt, c, buf, p, s, false);
-        softmaxRows(buf, p, t, s, scale, attrs.causal, 0);
+        softmax(buf, p, t, s, scale, attrs.causal, 0);
         if (keep && attrs.dropout > 0) {
           // The mask (0 or 1/(1 − rate)) is kept; the dropped weights go through scratch.
           const m = r.mask + (n * heads + h) * t * s;
@@ -165,6 +192,7 @@ export const attentionKernel: Kernel<"attention"> = {
     const dP = dV + batch * s * c;
     const dropped = dP + t * s;
     const scale = 1 / Math.sqrt(d);
+    const softmaxGrad = gemm.softmaxRowsGrad ?? softmaxRowsGrad;
     const masked = attrs.dropout > 0;
 
     // Y = A·Wo + bo
@@ -189,17 +217,8 @@ export const attentionKernel: Kernel<"attention"> = {
         gemm.gemm(true, false, s, d, t, weights, wAt, s, scratch, dA + qAt, c, scratch, dV + kvAt, c, false);
         gemm.gemm(false, true, t, s, d, scratch, dA + qAt, c, saved, r.v + kvAt, c, scratch, dP, s, false);
         // Through dropout and softmax: dS = P·(dP − Σ_j dP·P)·scale
-        for (let i = 0; i < t; i++) {
-          const row = i * s;
-          let dot = 0;
-          for (let j = 0; j < s; j++) {
-            if (masked) scratch[dP + row + j] *= saved[m + row + j];
-            dot += scratch[dP + row + j] * saved[p + row + j];
-          }
-          for (let j = 0; j < s; j++) {
-            scratch[dP + row + j] = saved[p + row + j] * (scratch[dP + row + j] - dot) * scale;
-          }
-        }
+        if (masked) for (let i = 0; i < t * s; i++) scratch[dP + i] *= saved[m + i];
+        softmaxGrad(saved, p, scratch, dP, scratch, dP, t, s, scale, false);
         // dQ_h = dS·K_h; dK_h = dSᵀ·Q_h
         gemm.gemm(false, false, t, d, s, scratch, dP, s, saved, r.k + kvAt, c, scratch, dQ + qAt, c, false);
         gemm.gemm(true, false, s, d, t, scratch, dP, s, saved, r.q + qAt, c, scratch, dK + kvAt, c, false);

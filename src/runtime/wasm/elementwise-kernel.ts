@@ -38,7 +38,7 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const ROUNDER = 12582912;
 
 /** Pushes the splat of a float constant. */
-function splat(code: Code, value: number): void {
+export function splat(code: Code, value: number): void {
   code.f32Const(value).f32x4Splat();
 }
 
@@ -59,7 +59,7 @@ function horner(code: Code, t: string, coefficients: readonly number[], fma: boo
 }
 
 /** e^y for the v128 local `y` (|y| ≤ 87) into local `into`; clobbers locals k, r, z. */
-function emitExp(code: Code, y: string, into: string, fma: boolean): void {
+export function emitExp(code: Code, y: string, into: string, fma: boolean): void {
   // k = round(y·log₂e) as ROUNDER + k, whose bits are 0x4B400000 + k.
   code.get(y);
   splat(code, LOG2E);
