@@ -5,7 +5,7 @@ import { batches } from "../../data/batches.ts";
 import type { Dataset } from "../../data/dataset.ts";
 import type { Executor } from "../../runtime/index.ts";
 import { computeLoss, softmax, type LossPlan } from "../../runtime/train/losses.ts";
-import { ConfusionMatrix, createMetric, perplexity, type MetricConfig } from "../../runtime/train/metrics.ts";
+import { ConfusionMatrix, createMetric, isStreamed, metricName, perplexity } from "../../runtime/train/metrics.ts";
 
 export interface Evaluation {
   readonly loss: number;
@@ -30,7 +30,7 @@ export function evaluate(executor: Executor, data: Dataset, ctx: EvaluationConte
   const wasTraining = executor.training;
   executor.training = false;
   try {
-    const metrics = ctx.config.metrics.flatMap((m) => (m.kind === "perplexity" ? [] : [createMetric(m, ctx.classes)]));
+    const metrics = ctx.config.metrics.filter(isStreamed).map((m) => createMetric(m, ctx.classes));
     const matrix = new ConfusionMatrix(Math.max(ctx.classes, 2));
     let lossSum = 0;
     for (const batch of batches(data, executor.maxBatch)) {
@@ -58,8 +58,6 @@ export function evaluate(executor: Executor, data: Dataset, ctx: EvaluationConte
     executor.training = wasTraining;
   }
 }
-
-const metricName = (m: MetricConfig): string => (m.kind === "top_k" ? `top_${m.k}` : m.kind);
 
 function finalOp(op: string | undefined, values: Float32Array, classes: number): Float32Array {
   if (op === "softmax") return softmax(values, classes);
