@@ -180,3 +180,10 @@ describe("memory of the sequence ops (docs/memory.md)", () => {
     expect(g.totals.activationBytesTraining).toBe((80 + 80 + scratch) * 4);
   });
 });
+
+describe("`none` for the optional references", () => {
+  it("dense(tie = none) and attention(context = none) are the plain layers", () => {
+    expect(lastNode("[4, 8]", "dense(3, tie = none)").paramCount).toBe(8 * 3 + 3);
+    expect(lastNode("[4, 8]", "attention(2, context = none)").attrs).toMatchObject({ context: false });
+  });
+});

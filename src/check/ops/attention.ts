@@ -39,7 +39,7 @@ export const attention: OpDef = {
       );
       return undefined;
     }
-    const context = a.has("context") ? contextOf(a, ctx) : undefined;
+    const context = a.hasSome("context") ? contextOf(a, ctx) : undefined;
     if (context === null) return undefined;
     const [s, cCtx] = context ? context.shape : [t, c];
     const kernels = [

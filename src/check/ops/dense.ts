@@ -22,7 +22,7 @@ export const dense: OpDef = {
     const biasParams: ParamSpec[] = bias ? [weight("bias", [units])] : [];
     const shape = input.length === 2 ? [positions, units] : [units];
     const macs = positions * inputs * units;
-    if (a.has("tie")) {
+    if (a.hasSome("tie")) {
       const tie = tiedTable(a, units, inputs, ctx);
       if (tie === undefined) return undefined;
       return { attrs: { op: "dense", units, bias, tie }, shape, params: biasParams, macs };
