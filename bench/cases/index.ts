@@ -1,6 +1,7 @@
 // Every benchmark case, in the order `npm run bench` runs them. To add one, write
 // bench/cases/<name>.ts exporting a BenchCase and list it here.
 import type { BenchCase } from "../harness.ts";
+import { charGptTrainCase } from "./char-gpt-train.ts";
 import { emittedCase } from "./emitted.ts";
 import { gemmCase } from "./gemm.ts";
 import { layersCase } from "./layers.ts";
@@ -8,4 +9,13 @@ import { lenetTrainCase } from "./lenet-train.ts";
 import { mobilenetCase } from "./mobilenet.ts";
 import { lspCase, parseCheckCase } from "./parse-check.ts";
 
-export const CASES: readonly BenchCase[] = [mobilenetCase, lenetTrainCase, gemmCase, layersCase, parseCheckCase, lspCase, emittedCase];
+export const CASES: readonly BenchCase[] = [
+  mobilenetCase,
+  lenetTrainCase,
+  charGptTrainCase,
+  gemmCase,
+  layersCase,
+  parseCheckCase,
+  lspCase,
+  emittedCase,
+];
