@@ -6,25 +6,10 @@ import type { OpAttrs } from "../../src/runtime/ops.ts";
 import type { Shape } from "../../src/runtime/kernel.ts";
 import { sizeOf } from "../../src/runtime/kernel.ts";
 import { Rng } from "../../src/runtime/rng.ts";
-import type { GradCheckOptions, KernelCase } from "./kernel-harness.ts";
+import type { GradCase, KernelCase } from "./kernel-harness.ts";
 import { distinctArray, kernelFor, randomArray, runForward, worstGradError } from "./kernel-harness.ts";
 
 const TOLERANCE = 5e-3;
-
-interface GradCase {
-  readonly name: string;
-  readonly attrs: OpAttrs;
-  readonly inShapes: Shape[];
-  readonly outShape: Shape;
-  readonly batch?: number;
-  readonly training?: boolean;
-  readonly distinct?: boolean;
-  /** Inputs drawn from (lo, hi) instead of (−2, 2) (log, sqrt, div's divisors). */
-  readonly range?: readonly [number, number];
-  /** Integer token ids below this for input 0. */
-  readonly tokens?: number;
-  readonly options?: GradCheckOptions;
-}
 
 const attention = (over: Partial<Extract<OpAttrs, { op: "attention" }>> = {}): OpAttrs => ({
   op: "attention",

@@ -7,22 +7,7 @@ import { runBackward } from "../runtime/kernel-harness.ts";
 import { softmaxRows } from "../../src/runtime/kernels/attention.ts";
 import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
 import { createWasmKernels, type WasmKernels } from "../../src/runtime/wasm/kernels.ts";
-import { randomArray, relativeError } from "./reference.ts";
-
-const GUARD = 8;
-const GUARD_VALUE = 12345;
-
-function guarded(heap: BumpAllocator, values: ArrayLike<number>): number {
-  const at = heap.alloc(values.length + 2 * GUARD) + 4 * GUARD;
-  heap.f32(at - 4 * GUARD, values.length + 2 * GUARD).fill(GUARD_VALUE);
-  heap.f32(at, values.length).set(values);
-  return at;
-}
-
-function expectGuardsIntact(heap: BumpAllocator, at: number, length: number, what: string): void {
-  const around = [...heap.f32(at - 4 * GUARD, GUARD), ...heap.f32(at + 4 * length, GUARD)];
-  expect(around.every((v) => v === GUARD_VALUE), `${what}: wrote outside its range`).toBe(true);
-}
+import { expectGuardsIntact, guarded, randomArray, relativeError } from "./reference.ts";
 
 async function setUp(fma: boolean): Promise<{ kernels: WasmKernels; heap: BumpAllocator }> {
   const memory = createKernelMemory(1 << 22);

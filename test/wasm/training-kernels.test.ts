@@ -21,24 +21,7 @@ import {
   type FusedActivation,
   type WasmKernels,
 } from "../../src/runtime/wasm/kernels.ts";
-import { randomArray, relativeError } from "./reference.ts";
-
-const GUARD = 8;
-const GUARD_VALUE = 12345;
-
-/** Places `values` with GUARD floats of GUARD_VALUE on both sides; returns the values' offset. */
-function guarded(heap: BumpAllocator, values: ArrayLike<number>): number {
-  const at = heap.alloc(values.length + 2 * GUARD) + 4 * GUARD;
-  heap.f32(at - 4 * GUARD, values.length + 2 * GUARD).fill(GUARD_VALUE);
-  heap.f32(at, values.length).set(values);
-  return at;
-}
-
-function expectGuardsIntact(heap: BumpAllocator, at: number, length: number, what: string): void {
-  const before = heap.f32(at - 4 * GUARD, GUARD);
-  const after = heap.f32(at + 4 * length, GUARD);
-  expect([...before, ...after].every((v) => v === GUARD_VALUE), `${what}: wrote outside its range`).toBe(true);
-}
+import { expectGuardsIntact, guarded, randomArray, relativeError } from "./reference.ts";
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 

@@ -5,6 +5,7 @@
 //   LSTM (gates i, f, c, o): c_t = f·c_{t−1} + i·g, h_t = o·tanh(c_t)
 //   GRU (gates z, r, h; reset after the recurrent product, = PyTorch nn.GRU):
 //     n = tanh(x·W_h + b_h + r·(h_{t−1}·R_h + b'_h)), h_t = (1 − z)·n + z·h_{t−1}
+import type { Gemm } from "../gemm.ts";
 import type { ForwardCall, Kernel, SizeQuery } from "../kernel.ts";
 import { addBiasGrad } from "./conv-geometry.ts";
 
@@ -83,6 +84,25 @@ function addOutputGrad(attrs: ForwardCall<Op>["attrs"], l: Layout, batch: number
   }
 }
 
+/** The input projection X·W + b of all steps, backward from its gradient (scratch's first
+ * rows·g floats): dW += Xᵀ·dZ, db += Σ dZ, dX += dZ·Wᵀ. */
+function inputProjectionBackward(
+  gemm: Gemm,
+  rows: number,
+  c: number,
+  g: number,
+  x: Float32Array,
+  w: Float32Array,
+  dZ: Float32Array,
+  dW: Float32Array | null,
+  dBias: Float32Array | null,
+  dX: Float32Array | null,
+): void {
+  if (dW) gemm.gemm(true, false, c, g, rows, x, 0, c, dZ, 0, g, dW, 0, g, true);
+  if (dBias) addBiasGrad(dZ, rows, g, dBias);
+  if (dX) gemm.gemm(false, true, rows, c, g, dZ, 0, g, w, 0, g, dX, 0, c, true);
+}
+
 export const lstmKernel: Kernel<"lstm"> = {
   backwardReads: { inputs: true, output: false },
   params: recurrentParams,
@@ -125,7 +145,7 @@ export const lstmKernel: Kernel<"lstm"> = {
     const { t, c, u, g } = l;
     const [w, rec] = params;
     const [dW, dRec, dBias] = paramGrads;
-    const dG = 0;
+    const dG = 0; // the gate gradients of all steps: scratch's first batch·t·g floats
     const dh = batch * t * g;
     const dc = dh + batch * u;
     scratch.fill(0, dh, dc + batch * u);
@@ -155,9 +175,7 @@ export const lstmKernel: Kernel<"lstm"> = {
       gemm.gemm(false, true, batch, u, g, scratch, dG + step * g, t * g, rec, 0, g, scratch, dh, u, false);
       if (dRec) gemm.gemm(true, false, u, g, batch, saved, l.hidden + (step - 1) * u, t * u, scratch, dG + step * g, t * g, dRec, 0, g, true);
     }
-    if (dW) gemm.gemm(true, false, c, g, batch * t, inputs[0], 0, c, scratch, dG, g, dW, 0, g, true);
-    if (dBias) addBiasGrad(scratch, batch * t, g, dBias);
-    if (inGrads[0]) gemm.gemm(false, true, batch * t, c, g, scratch, dG, g, w, 0, g, inGrads[0], 0, c, true);
+    inputProjectionBackward(gemm, batch * t, c, g, inputs[0], w, scratch, dW, dBias, inGrads[0]);
   },
 };
 
@@ -208,7 +226,7 @@ export const gruKernel: Kernel<"gru"> = {
     const { t, c, u, g } = l;
     const [w, rec] = params;
     const [dW, dRec, dBias] = paramGrads;
-    const dX = 0;
+    const dX = 0; // the input projection's gradient of all steps, as lstm's dG
     const dHp = batch * t * g;
     const dh = dHp + batch * g;
     scratch.fill(0, dh, dh + batch * u);
@@ -243,8 +261,6 @@ export const gruKernel: Kernel<"gru"> = {
       gemm.gemm(false, true, batch, u, g, scratch, dHp, g, rec, 0, g, scratch, dh, u, true);
       if (dRec) gemm.gemm(true, false, u, g, batch, saved, l.hidden + (step - 1) * u, t * u, scratch, dHp, g, dRec, 0, g, true);
     }
-    if (dW) gemm.gemm(true, false, c, g, batch * t, inputs[0], 0, c, scratch, dX, g, dW, 0, g, true);
-    if (dBias) addBiasGrad(scratch, batch * t, g, dBias.subarray(0, g));
-    if (inGrads[0]) gemm.gemm(false, true, batch * t, c, g, scratch, dX, g, w, 0, g, inGrads[0], 0, c, true);
+    inputProjectionBackward(gemm, batch * t, c, g, inputs[0], w, scratch, dW, dBias?.subarray(0, g) ?? null, inGrads[0]);
   },
 };
