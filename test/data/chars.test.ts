@@ -14,6 +14,8 @@ import {
 } from "../../src/data/chars/vocabulary.ts";
 import { encodeWords, englishWords, loadWords, splitWords } from "../../src/data/chars/words.ts";
 import { loadData } from "../../src/data/load-data.ts";
+import { runData } from "../../src/cli/data.ts";
+import { readNpy } from "../../src/io/npy.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "netc-chars-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,6 +71,20 @@ describe("--data words", () => {
     expect(() => loadData("words", [16, 4, 27], 0, { name: "ids", shape: [16] })).toThrow(
       "is neither [16, V] (the next character at every position) nor [V]",
     );
+  });
+});
+
+describe("netc data words", () => {
+  it("writes the training and validation windows as int32 .npy", async () => {
+    const out = join(dir, "words");
+    expect(await runData("words", { out, context: 8 })).toBe(0);
+    const split = loadData("words", [8, 27], 0, { name: "ids", shape: [8] });
+    const x = readNpy(join(out, "train-x.npy"));
+    const y = readNpy(join(out, "val-y.npy"));
+    expect([x.dtype, x.shape]).toEqual(["<i4", [split.train.count, 8]]);
+    expect(Array.from(x.data.subarray(0, 16))).toEqual(Array.from(split.train.x.subarray(0, 16)));
+    expect([y.dtype, y.shape]).toEqual(["<i4", [split.validation!.count, 8]]);
+    expect(Array.from(y.data.subarray(0, 16))).toEqual(Array.from(split.validation!.labels.data.subarray(0, 16)));
   });
 });
 
