@@ -5,7 +5,9 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem }
 import * as t from "../../grammar/tokens.ts";
 import { builtins } from "../check/evaluate.ts";
 import { ops } from "../check/ops/registry.ts";
+import type { Statement } from "../syntax/ast.ts";
 import type { Analysis } from "./analysis.ts";
+import { statementsOf } from "./ast-walk.ts";
 import { keysOf, optionSignature as optionText, type OptionDoc } from "./config-docs.ts";
 import { cursorContext, type CursorContext, type OpenCall } from "./cursor-context.ts";
 import { labelArgs, opDocs } from "./op-docs.ts";
@@ -104,6 +106,7 @@ function callItems(a: Analysis, call: OpenCall, visible: VisibleNames, ctx: Curs
     items.push(
       ...choices.map((c) => ({ label: c, kind: CompletionItemKind.EnumMember, detail: `${current} of ${sig.name}` })),
     );
+    if (sig.name === "dense" && current === "tie") items.push(...embeddingNameItems(a));
   }
   if (call.atArgStart && call.currentName === undefined) {
     const given = new Set([...call.named, ...positional.slice(0, call.positional).map((p) => p.name)]);
@@ -132,6 +135,21 @@ function callItems(a: Analysis, call: OpenCall, visible: VisibleNames, ctx: Curs
   }
   if (!takesLabel || call.currentName !== undefined) items.push(...values);
   return items;
+}
+
+/** `tie = "wte"`: the names given to embedding layers anywhere in the file. */
+function embeddingNameItems(a: Analysis): CompletionItem[] {
+  const names = new Set<string>();
+  const visit = (body: readonly Statement[]): void => {
+    for (const s of statementsOf(body)) {
+      if (s.kind === "Block") visit(s.body);
+      if (s.kind !== "Layer" || s.callee.name !== "embedding") continue;
+      const name = s.args.find((arg) => arg.name?.name === "name")?.value;
+      if (name?.kind === "String") names.add(name.value);
+    }
+  };
+  for (const item of a.program.items) if (item.kind === "Model" || item.kind === "Block") visit(item.body);
+  return [...names].map((n) => ({ label: `"${n}"`, kind: CompletionItemKind.Reference, detail: "embedding layer" }));
 }
 
 function labelItems(visible: VisibleNames, a: Analysis): CompletionItem[] {

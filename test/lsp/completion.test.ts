@@ -176,6 +176,7 @@ ${body}
     expect(labels(gpt("  positional(16, mode = |"))).toEqual(expect.arrayContaining(['"learned"', '"sinusoidal"']));
     expect(labels(gpt("  attention(4, context = |"))).toContain("e");
     expect(labels(gpt("  sub(|"))).toContain("e");
+    expect(labels(gpt("  dense(27, tie = |"))).toContain('"wte"');
   });
 
   it("signature help shows attention's defaults and marks the argument", () => {
