@@ -6,7 +6,8 @@ import { generate } from "../../src/backends/sample/decoder.ts";
 import { fullForwardDecoder } from "../../src/backends/sample/full-forward-decoder.ts";
 import { sampleToken } from "../../src/backends/sample/sampler.ts";
 import { compile } from "../../src/index.ts";
-import { createWasmExecutor, initializeParams } from "../../src/runtime/index.ts";
+import { createDecoder, createWasmExecutor, initializeParams, type Decoder } from "../../src/runtime/index.ts";
+import { cachedDecoder } from "../../src/backends/sample/cached-decoder.ts";
 import { Rng } from "../../src/runtime/rng.ts";
 
 describe("sampleToken", () => {
@@ -112,6 +113,48 @@ describe("the full-forward decoder", () => {
     const again = await withModel(gpt, (_m, _f, decoder) => Array.from(generate(decoder, [1, 2], 10, { temperature: 1 }, new Rng(5))));
     const first = await withModel(gpt, (_m, _f, decoder) => Array.from(generate(decoder, [1, 2], 10, { temperature: 1 }, new Rng(5))));
     expect(again).toEqual(first);
+  });
+});
+
+describe("the key/value-cached decoder", () => {
+  it("gives the whole window's rows, restarts from the last T/2 tokens when full, and costs O(1) positions per token", async () => {
+    const { graph } = compile(gpt);
+    const model = charModel(graph) as CharModel;
+    const params = initializeParams(graph, 4);
+    let steps = 0;
+    const inner = createDecoder(graph, params);
+    const counting: Decoder = {
+      get length() {
+        return inner.length;
+      },
+      get position() {
+        return inner.position;
+      },
+      step: (t) => (steps++, inner.step(t)),
+      reset: () => inner.reset(),
+    };
+    const decoder = cachedDecoder(counting, model);
+    const { executor, dispose } = await createWasmExecutor(graph, { maxBatch: 1, training: false });
+    try {
+      executor.setParams(params);
+      const forward = (ids: number[]) => executor.forward([Float32Array.from([...ids, ...Array(6 - ids.length).fill(0)])], 1)[0].slice();
+      const ids = [1, 4, 0, 2, 3, 3, 1];
+      const whole = forward(ids.slice(0, 6));
+      ids.slice(0, 6).forEach((id, i) => {
+        const got = decoder.push(id);
+        Array.from(got).forEach((v, c) => expect(v).toBeCloseTo(whole[i * 5 + c], 5));
+      });
+      // The 7th token: the context restarts from the last 3 tokens (3, 3, 1).
+      const got = decoder.push(ids[6]);
+      const restarted = forward(ids.slice(4, 7));
+      Array.from(got).forEach((v, c) => expect(v).toBeCloseTo(restarted[2 * 5 + c], 5));
+      steps = 0;
+      generate(decoder, [2], 600, { temperature: 1 }, new Rng(1));
+      // One position per token plus the re-fed T/2 − 1 = 2 every T/2 = 3 tokens: under 2 per token.
+      expect(steps).toBeLessThan(2 * 600);
+    } finally {
+      await dispose();
+    }
   });
 });
 
