@@ -88,5 +88,10 @@ describe.concurrent("example totals", async () => {
   it("lstm_text.net: the Keras LSTM classifier, 2,609,473 params, 9,830,464 MACs", async () => {
     const s = await summary("lstm_text.net");
     expect([s.params.total, s.macs, s.input, s.output]).toEqual([2_609_473, 9_830_464, [[200]], [[1]]]);
+    // The token-id input is marked int; float layers carry no dtype key.
+    expect(s.layers.slice(0, 2)).toEqual([
+      { name: "ids", op: "input", output: [200], dtype: "int", params: 0, macs: 0, line: 5 },
+      { name: "embedding_0", op: "embedding", output: [200, 128], params: 2_560_000, macs: 0, line: 6 },
+    ]);
   });
 });

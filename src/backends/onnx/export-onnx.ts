@@ -2,6 +2,7 @@
 // Graph inputs and outputs are NHWC with a symbolic batch "N", named as in the model.
 import type { Span } from "../../diagnostics/diagnostic.ts";
 import type { Program, ProgramNode } from "../../runtime/ops.ts";
+import { intValuedNodes } from "../../ir/dtype.ts";
 import { OnnxExportError } from "./errors.ts";
 import { OnnxGraphBuilder, ints } from "./graph-builder.ts";
 import { layoutPermutation, type Layout } from "./layout.ts";
@@ -108,11 +109,7 @@ export function buildOnnxModel(
   };
 
   // Token ids (an `int` input, and `take` of one) are int64 in ONNX, as Gather wants them.
-  const intValued = new Set<number>();
-  for (const node of program.nodes) {
-    const a = node.attrs;
-    if ((a.op === "input" && a.dtype === "int") || (a.op === "take" && intValued.has(node.inputs[0]))) intValued.add(node.id);
-  }
+  const intValued = intValuedNodes(program);
   const typeOf = (id: number): Pick<OnnxValueInfo, "elemType"> => (intValued.has(id) ? { elemType: ONNX_INT64 } : {});
 
   const graphInputs: OnnxValueInfo[] = program.inputs.map((id, i) => {
