@@ -85,6 +85,16 @@ describe("onnxruntime equals netc's runtime on small sequence models", () => {
     }`);
   });
 
+  it("a next-token model: the last position into a tied head with a bias (Gemm with transB)", async () => {
+    await modelParity(`model NextChar {
+      input ids: [5] int
+      embedding(10, 6, name = "table")
+      lstm(6, return_sequences = true)
+      take(-1)
+      dense(10, tie = "table")
+    }`);
+  });
+
   it("a BERT: two id inputs, segment table, post-norm blocks, pooler", async () => {
     await modelParity(
       `model TinyBERT {
