@@ -34,7 +34,7 @@ export const attention: OpDef = {
         diagnostic(
           "NET3014",
           a.spanOf("heads"),
-          `attention(${heads}) needs the ${c} features of ${formatShape(input)} to split evenly into ${heads} heads; use a number of heads that divides ${c}`,
+          `attention(${heads}) needs the ${c} features of ${formatShape(input)} to split evenly into ${heads} heads; use a number of heads that divides ${c}, e.g. ${nearestDivisors(c, heads).join(" or ")}`,
         ),
       );
       return undefined;
@@ -77,4 +77,12 @@ function contextOf(a: OpArgs, ctx: OpContext): TensorRef | null {
     ),
   );
   return null;
+}
+
+/** The divisors of c closest to `heads` (below and above), for the NET3014 message. */
+function nearestDivisors(c: number, heads: number): number[] {
+  const divisors = Array.from({ length: c }, (_, i) => i + 1).filter((d) => c % d === 0);
+  const below = divisors.filter((d) => d < heads).at(-1);
+  const above = divisors.find((d) => d > heads);
+  return [below, above].filter((d): d is number => d !== undefined);
 }
