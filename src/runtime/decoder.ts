@@ -10,7 +10,7 @@ import type { Gemm } from "./gemm.ts";
 import { jsGemm } from "./gemm.ts";
 import { referenceKernels } from "./kernels/registry.ts";
 import { softmaxRows } from "./kernels/attention.ts";
-import { sinusoidalRow, TokenRangeError } from "./kernels/embedding.ts";
+import { sinusoidalRows, TokenRangeError } from "./kernels/embedding.ts";
 import type { OpAttrs, OpName, Program, ProgramNode } from "./ops.ts";
 import { paramKey } from "./plan.ts";
 import { Rng } from "./rng.ts";
@@ -175,7 +175,7 @@ function positionalStep(
   const row = new Float32Array(c);
   return (position) => {
     if (attrs.mode === "learned") row.set(table!.subarray(position * c, (position + 1) * c));
-    else sinusoidalRow(position, c, row);
+    else sinusoidalRows(position, 1, c, row);
     for (let j = 0; j < c; j++) out[j] = x[j] + row[j];
   };
 }

@@ -68,12 +68,19 @@ export const embeddingKernel: Kernel<"embedding"> = {
   },
 };
 
-/** Row t of Vaswani et al.'s table: sin(t/10000^(2i/C)) at column 2i, cos at 2i + 1. */
-export function sinusoidalRow(t: number, channels: number, row: Float32Array): void {
+/** Rows first … first + count − 1 of Vaswani et al.'s table, row-major into `out`:
+ * sin(t/10000^(2i/C)) at column 2i, cos at 2i + 1. */
+export function sinusoidalRows(first: number, count: number, channels: number, out: Float32Array): void {
   for (let c = 0; c < channels; c++) {
-    const angle = t / Math.pow(10000, (2 * Math.floor(c / 2)) / channels);
-    row[c] = c % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
+    const frequency = Math.pow(10000, -(2 * Math.floor(c / 2)) / channels);
+    const wave = c % 2 === 0 ? Math.sin : Math.cos;
+    for (let r = 0; r < count; r++) out[r * channels + c] = wave((first + r) * frequency);
   }
+}
+
+/** Row t of the table. */
+export function sinusoidalRow(t: number, channels: number, row: Float32Array): void {
+  sinusoidalRows(t, 1, channels, row);
 }
 
 export const positionalKernel: Kernel<"positional"> = {
@@ -88,7 +95,7 @@ export const positionalKernel: Kernel<"positional"> = {
     let table = params[0];
     if (attrs.mode === "sinusoidal") {
       table = scratch;
-      for (let t = 0; t < length; t++) sinusoidalRow(t, channels, scratch.subarray(t * channels, (t + 1) * channels));
+      sinusoidalRows(0, length, channels, scratch);
     }
     const size = length * channels;
     for (let n = 0; n < batch; n++) {
