@@ -7,12 +7,14 @@ import { gemmCase } from "./gemm.ts";
 import { layersCase } from "./layers.ts";
 import { lenetTrainCase } from "./lenet-train.ts";
 import { mobilenetCase } from "./mobilenet.ts";
+import { vitForwardCase } from "./vit-forward.ts";
 import { lspCase, parseCheckCase } from "./parse-check.ts";
 
 export const CASES: readonly BenchCase[] = [
   mobilenetCase,
   lenetTrainCase,
   charGptTrainCase,
+  vitForwardCase,
   gemmCase,
   layersCase,
   parseCheckCase,
