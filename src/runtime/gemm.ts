@@ -3,7 +3,6 @@
 // Arrays are row-major Float32Array views; element offsets (not byte offsets) locate each
 // matrix. When the views live in the executor's WebAssembly.Memory, a WASM implementation
 // finds its byte address as `array.byteOffset + 4 * offset`.
-import type { softmaxRows, softmaxRowsGrad } from "./kernels/attention.ts";
 import type { col2imAdd, im2col } from "./kernels/conv-geometry.ts";
 
 export interface Gemm {
@@ -38,9 +37,35 @@ export interface Gemm {
   col2imAdd?: typeof col2imAdd;
   /** Faster versions of attention's row softmax and its backward (kernels/attention.ts's
    * `softmaxRows` and `softmaxRowsGrad`, same arguments and results). */
-  softmaxRows?: typeof softmaxRows;
-  softmaxRowsGrad?: typeof softmaxRowsGrad;
+  softmaxRows?: SoftmaxRows;
+  softmaxRowsGrad?: SoftmaxRowsGrad;
 }
+
+/** Softmax of `rows` rows of len scores at `at`, scaled, in place; row i sees keys
+ * 0 … i + offset when causal (the rest become 0). */
+export type SoftmaxRows = (
+  scores: Float32Array,
+  at: number,
+  rows: number,
+  len: number,
+  scale: number,
+  causal: boolean,
+  offset: number,
+) => void;
+
+/** dx (+)= scale·y·(dy − Σ dy·y) per row (dx may be dy when not accumulating). */
+export type SoftmaxRowsGrad = (
+  y: Float32Array,
+  yAt: number,
+  dy: Float32Array,
+  dyAt: number,
+  dx: Float32Array,
+  dxAt: number,
+  rows: number,
+  len: number,
+  scale: number,
+  accumulate: boolean,
+) => void;
 
 export type FusedActivation = "relu" | "relu6";
 

@@ -9,7 +9,7 @@
 //   P_h = softmax(Q_h·K_hᵀ/√d) (keys after t masked when causal), dropout(P_h) in training
 //   A_h = P_h·V_h, Y = A·Wo + bo
 import type { ForwardCall, Kernel, KernelParam, SizeQuery } from "../kernel.ts";
-import type { Gemm } from "../gemm.ts";
+import type { Gemm, SoftmaxRows, SoftmaxRowsGrad } from "../gemm.ts";
 import { addBiasGrad } from "./conv-geometry.ts";
 
 type Call = ForwardCall<"attention">;
@@ -59,15 +59,7 @@ function scratchFloats({ attrs, inShapes, maxBatch, training }: SizeQuery<"atten
  * Softmax of `rows` rows of scores (row stride `len`) scaled by `scale`, in place; row i sees
  * keys 0 … i + offset when causal (offset: the position of the first query row).
  */
-export function softmaxRows(
-  scores: Float32Array,
-  at: number,
-  rows: number,
-  len: number,
-  scale: number,
-  causal: boolean,
-  offset: number,
-): void {
+export const softmaxRows: SoftmaxRows = (scores, at, rows, len, scale, causal, offset) => {
   for (let i = 0; i < rows; i++) {
     const row = at + i * len;
     const visible = causal ? Math.min(len, i + offset + 1) : len;
@@ -83,22 +75,11 @@ export function softmaxRows(
     for (let j = 0; j < visible; j++) scores[row + j] *= inv;
     scores.fill(0, row + visible, row + len);
   }
-}
+};
 
 /** dx (+)= scale·y·(dy − Σ_j dy·y) for `rows` rows of len floats at the given offsets: the
  * softmax backward (dx may be dy when not accumulating). */
-export function softmaxRowsGrad(
-  y: Float32Array,
-  yAt: number,
-  dy: Float32Array,
-  dyAt: number,
-  dx: Float32Array,
-  dxAt: number,
-  rows: number,
-  len: number,
-  scale: number,
-  accumulate: boolean,
-): void {
+export const softmaxRowsGrad: SoftmaxRowsGrad = (y, yAt, dy, dyAt, dx, dxAt, rows, len, scale, accumulate) => {
   for (let i = 0; i < rows; i++) {
     const [yr, dyr, dxr] = [yAt + i * len, dyAt + i * len, dxAt + i * len];
     let dot = 0;
@@ -108,7 +89,7 @@ export function softmaxRowsGrad(
       dx[dxr + j] = accumulate ? dx[dxr + j] + g : g;
     }
   }
-}
+};
 
 /** The four projections' params: kernels, then biases (spec section 11 names). */
 export function attentionParams(attrs: Call["attrs"], inShapes: Call["inShapes"]): KernelParam[] {
