@@ -7,7 +7,8 @@ import { runBackward } from "../runtime/kernel-harness.ts";
 import { softmaxRows } from "../../src/runtime/kernels/attention.ts";
 import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
 import { createWasmKernels, type WasmKernels } from "../../src/runtime/wasm/kernels.ts";
-import { expectGuardsIntact, guarded, randomArray, relativeError } from "./reference.ts";
+import { expectGuardsIntact, guarded } from "./guards.ts";
+import { randomArray, relativeError } from "./reference.ts";
 
 async function setUp(fma: boolean): Promise<{ kernels: WasmKernels; heap: BumpAllocator }> {
   const memory = createKernelMemory(1 << 22);

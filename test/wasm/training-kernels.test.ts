@@ -21,7 +21,8 @@ import {
   type FusedActivation,
   type WasmKernels,
 } from "../../src/runtime/wasm/kernels.ts";
-import { expectGuardsIntact, guarded, randomArray, relativeError } from "./reference.ts";
+import { expectGuardsIntact, guarded } from "./guards.ts";
+import { randomArray, relativeError } from "./reference.ts";
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
