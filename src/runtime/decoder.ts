@@ -30,9 +30,37 @@ export interface Decoder {
 
 /** Ops that act on each position on its own (with per-position shapes [1, …]). */
 const POSITIONWISE: ReadonlySet<OpName> = new Set<OpName>([
-  "embedding", "layernorm", "rmsnorm", "dense", "dropout", "add", "mul", "sub", "div", "maximum", "minimum",
-  "clip", "prelu", "relu", "relu6", "sigmoid", "tanh", "swish", "hard_swish", "gelu", "softplus", "identity",
-  "leaky_relu", "elu", "exp", "log", "sqrt", "abs", "neg", "selu", "hard_sigmoid",
+  "embedding",
+  "layernorm",
+  "rmsnorm",
+  "dense",
+  "dropout",
+  "add",
+  "mul",
+  "sub",
+  "div",
+  "maximum",
+  "minimum",
+  "clip",
+  "prelu",
+  "relu",
+  "relu6",
+  "sigmoid",
+  "tanh",
+  "swish",
+  "hard_swish",
+  "gelu",
+  "softplus",
+  "identity",
+  "leaky_relu",
+  "elu",
+  "exp",
+  "log",
+  "sqrt",
+  "abs",
+  "neg",
+  "selu",
+  "hard_sigmoid",
 ]);
 
 /** Why the program cannot be decoded one position at a time, or null. */
@@ -91,7 +119,15 @@ export function createDecoder(
     ...nodes.map((node) => {
       const kernel = table[node.attrs.op] as Kernel<OpName>;
       const inShapes = node.inputs.map((id) => rowShape(nodes[id].shape));
-      return kernel.scratchSize?.({ attrs: node.attrs, inShapes, outShape: rowShape(node.shape), maxBatch: 1, training: false }) ?? 0;
+      return (
+        kernel.scratchSize?.({
+          attrs: node.attrs,
+          inShapes,
+          outShape: rowShape(node.shape),
+          maxBatch: 1,
+          training: false,
+        }) ?? 0
+      );
     }),
   );
   const scratch = new Float32Array(scratchFloats);
@@ -101,7 +137,9 @@ export function createDecoder(
       const key = paramKey(node, spec);
       const values = params.get(key);
       if (!values || values.length !== sizeOf(spec.shape)) {
-        throw new Error(`createDecoder: "${key}" must hold ${sizeOf(spec.shape)} floats, got ${values?.length ?? "none"}`);
+        throw new Error(
+          `createDecoder: "${key}" must hold ${sizeOf(spec.shape)} floats, got ${values?.length ?? "none"}`,
+        );
       }
       return values;
     });
@@ -112,7 +150,14 @@ export function createDecoder(
     const inShapes = node.inputs.map((id) => rowShape(nodes[id].shape));
     const inputs = node.inputs.map((id) => outs[id]);
     const kernel = table[attrs.op] as Kernel<OpName>;
-    const nodeParams = attrs.op === "input" ? [] : paramsOf(node, kernel, node.inputs.map((id) => nodes[id].shape));
+    const nodeParams =
+      attrs.op === "input"
+        ? []
+        : paramsOf(
+            node,
+            kernel,
+            node.inputs.map((id) => nodes[id].shape),
+          );
     if (attrs.op === "input") return { node, out, run: () => {} };
     if (attrs.op === "positional") return { node, out, run: positionalStep(attrs, inputs[0], nodeParams[0], out) };
     if (attrs.op === "attention") {

@@ -48,7 +48,10 @@ describe("tied output layer", () => {
   it("lists the shared table once and accumulates both gradients into it", () => {
     const program = gpt();
     const executor = createExecutor(program, { maxBatch: 2, training: true });
-    expect([...executor.params.keys()].filter((k) => k.endsWith("embeddings"))).toEqual(["wte.embeddings", "positional_0.embeddings"]);
+    expect([...executor.params.keys()].filter((k) => k.endsWith("embeddings"))).toEqual([
+      "wte.embeddings",
+      "positional_0.embeddings",
+    ]);
     const params = randomParams(program, 3);
     executor.setParams(params);
     const [logits] = executor.forward([tokens], 2);
@@ -130,11 +133,15 @@ describe("key/value-cached decoder", () => {
     expect(decoderRefusal(b.build([att]))).toMatch(/attention_0 \(attention\) must be causal/);
     const decoder = createDecoder(gpt(), randomParams(gpt(), 1));
     decoder.step(2);
-    expect(() => decoder.step(V)).toThrow(/token id 11 at sample 0, position 1 is outside the vocabulary of wte \(0…10\)/);
+    expect(() => decoder.step(V)).toThrow(
+      /token id 11 at sample 0, position 1 is outside the vocabulary of wte \(0…10\)/,
+    );
     const executor = createExecutor(gpt(), { maxBatch: 2, training: false });
     executor.setParams(randomParams(gpt(), 1));
     const bad = tokens.slice();
     bad[9] = -1;
-    expect(() => executor.forward([bad], 2)).toThrow(/token id -1 at sample 1, position 3 is outside the vocabulary of wte/);
+    expect(() => executor.forward([bad], 2)).toThrow(
+      /token id -1 at sample 1, position 3 is outside the vocabulary of wte/,
+    );
   });
 });

@@ -38,10 +38,20 @@ const cases: GradCase[] = [
   { name: "class_token", attrs: { op: "class_token" }, inShapes: [[3, 4]], outShape: [4, 4] },
   { name: "layernorm", attrs: { op: "layernorm", eps: 1e-5 }, inShapes: [[3, 5]], outShape: [3, 5] },
   { name: "rmsnorm", attrs: { op: "rmsnorm", eps: 1e-6 }, inShapes: [[3, 5]], outShape: [3, 5] },
-  { name: "groupnorm 2 groups", attrs: { op: "groupnorm", groups: 2, eps: 1e-5 }, inShapes: [[2, 3, 4]], outShape: [2, 3, 4] },
+  {
+    name: "groupnorm 2 groups",
+    attrs: { op: "groupnorm", groups: 2, eps: 1e-5 },
+    inShapes: [[2, 3, 4]],
+    outShape: [2, 3, 4],
+  },
   { name: "instancenorm", attrs: { op: "instancenorm", eps: 1e-5 }, inShapes: [[3, 2, 3]], outShape: [3, 2, 3] },
   { name: "attention self", attrs: attention(), inShapes: [[4, 6]], outShape: [4, 6] },
-  { name: "attention causal, no bias", attrs: attention({ causal: true, bias: false, heads: 3 }), inShapes: [[5, 6]], outShape: [5, 6] },
+  {
+    name: "attention causal, no bias",
+    attrs: attention({ causal: true, bias: false, heads: 3 }),
+    inShapes: [[5, 6]],
+    outShape: [5, 6],
+  },
   {
     name: "attention cross (context [3, 5])",
     attrs: attention({ context: true }),
@@ -53,14 +63,40 @@ const cases: GradCase[] = [
   },
   // Training with dropout: the harness reseeds the generator before every forward, so the
   // mask is fixed across the probes.
-  { name: "attention dropout 0.3 (training)", attrs: attention({ dropout: 0.3 }), inShapes: [[4, 4]], outShape: [4, 4], training: true },
+  {
+    name: "attention dropout 0.3 (training)",
+    attrs: attention({ dropout: 0.3 }),
+    inShapes: [[4, 4]],
+    outShape: [4, 4],
+    training: true,
+  },
   { name: "dense on [T, C]", attrs: { op: "dense", units: 3, bias: true }, inShapes: [[4, 5]], outShape: [4, 3] },
   { name: "take", attrs: { op: "take", index: 2 }, inShapes: [[4, 3]], outShape: [3] },
-  { name: "globalavgpool over positions", attrs: { op: "globalavgpool", keepdims: false }, inShapes: [[4, 3]], outShape: [3] },
-  { name: "lstm last step", attrs: { op: "lstm", units: 3, returnSequences: false }, inShapes: [[4, 2]], outShape: [3] },
-  { name: "lstm sequences", attrs: { op: "lstm", units: 2, returnSequences: true }, inShapes: [[3, 3]], outShape: [3, 2] },
+  {
+    name: "globalavgpool over positions",
+    attrs: { op: "globalavgpool", keepdims: false },
+    inShapes: [[4, 3]],
+    outShape: [3],
+  },
+  {
+    name: "lstm last step",
+    attrs: { op: "lstm", units: 3, returnSequences: false },
+    inShapes: [[4, 2]],
+    outShape: [3],
+  },
+  {
+    name: "lstm sequences",
+    attrs: { op: "lstm", units: 2, returnSequences: true },
+    inShapes: [[3, 3]],
+    outShape: [3, 2],
+  },
   { name: "gru last step", attrs: { op: "gru", units: 3, returnSequences: false }, inShapes: [[4, 2]], outShape: [3] },
-  { name: "gru sequences", attrs: { op: "gru", units: 2, returnSequences: true }, inShapes: [[3, 3]], outShape: [3, 2] },
+  {
+    name: "gru sequences",
+    attrs: { op: "gru", units: 2, returnSequences: true },
+    inShapes: [[3, 3]],
+    outShape: [3, 2],
+  },
   {
     name: "sub broadcast",
     attrs: { op: "sub" },
@@ -91,12 +127,21 @@ const cases: GradCase[] = [
   {
     name: "minimum of three",
     attrs: { op: "minimum" },
-    inShapes: [[2, 3], [2, 3], [2, 3]],
+    inShapes: [
+      [2, 3],
+      [2, 3],
+      [2, 3],
+    ],
     outShape: [2, 3],
     distinct: true,
   },
   { name: "transpose [1, 0]", attrs: { op: "transpose", perm: [1, 0] }, inShapes: [[3, 4]], outShape: [4, 3] },
-  { name: "transpose [2, 0, 1]", attrs: { op: "transpose", perm: [2, 0, 1] }, inShapes: [[2, 3, 4]], outShape: [4, 2, 3] },
+  {
+    name: "transpose [2, 0, 1]",
+    attrs: { op: "transpose", perm: [2, 0, 1] },
+    inShapes: [[2, 3, 4]],
+    outShape: [4, 2, 3],
+  },
   { name: "clip", attrs: { op: "clip", min: -0.5, max: 1 }, inShapes: [[4, 3]], outShape: [4, 3], distinct: true },
   { name: "prelu", attrs: { op: "prelu" }, inShapes: [[4, 3]], outShape: [4, 3], distinct: true },
 ];
@@ -126,7 +171,13 @@ describe("sequence and general ops: backward matches central finite differences"
     it(c.name, () => {
       const rng = new Rng(11);
       const batch = c.batch ?? 2;
-      const kc: KernelCase = { attrs: c.attrs, inShapes: c.inShapes, outShape: c.outShape, batch, training: c.training };
+      const kc: KernelCase = {
+        attrs: c.attrs,
+        inShapes: c.inShapes,
+        outShape: c.outShape,
+        batch,
+        training: c.training,
+      };
       const inputs = inputsFor(c, rng, batch);
       const params = kernelFor(c.attrs.op)
         .params(c.attrs, c.inShapes)
@@ -166,7 +217,20 @@ describe("forward behaviour", () => {
       batch: 1,
     };
     const { output } = runForward(c, [new Float32Array(12)], []);
-    const expected = [0, 1, 0, 1, Math.sin(1), Math.cos(1), Math.sin(0.01), Math.cos(0.01), Math.sin(2), Math.cos(2), Math.sin(0.02), Math.cos(0.02)];
+    const expected = [
+      0,
+      1,
+      0,
+      1,
+      Math.sin(1),
+      Math.cos(1),
+      Math.sin(0.01),
+      Math.cos(0.01),
+      Math.sin(2),
+      Math.cos(2),
+      Math.sin(0.02),
+      Math.cos(0.02),
+    ];
     expected.forEach((v, i) => expect(output[i]).toBeCloseTo(v, 6));
   });
 });

@@ -20,12 +20,19 @@ describe("sequence ops on the WASM backend match PyTorch", () => {
       const inputs = c.inShapes.map((shape, k) => b.input(`x${k}`, shape, c.intInputs.includes(k) ? "int" : undefined));
       const node = b.op(c.attrs, inputs, c.outShape);
       const program = b.build([node]);
-      const { executor, accelerated, dispose } = await createWasmExecutor(program, { maxBatch: c.batch, training: true, inputGrads: true });
+      const { executor, accelerated, dispose } = await createWasmExecutor(program, {
+        maxBatch: c.batch,
+        training: true,
+        inputGrads: true,
+      });
       expect(accelerated).toBe(true);
       const name = program.nodes[node].name;
       const specs = kernelFor(c.attrs.op).params(c.attrs, c.inShapes);
       executor.setParams(new Map(specs.map((spec, k) => [`${name}.${spec.name}`, Float32Array.from(c.params[k])])));
-      const [output] = executor.forward(c.inputs.map((x) => Float32Array.from(x)), c.batch);
+      const [output] = executor.forward(
+        c.inputs.map((x) => Float32Array.from(x)),
+        c.batch,
+      );
       expect(relativeError(output, c.output)).toBeLessThan(1e-5);
       executor.zeroGrads();
       executor.backward([Float32Array.from(c.outGrad)]);
@@ -33,7 +40,9 @@ describe("sequence ops on the WASM backend match PyTorch", () => {
       c.inGrads.forEach((g, k) => {
         if (!c.intInputs.includes(k)) expect(relativeError(inGrads[k], g)).toBeLessThan(1e-4);
       });
-      specs.forEach((spec, k) => expect(relativeError(executor.grads.get(`${name}.${spec.name}`)!, c.paramGrads[k])).toBeLessThan(1e-4));
+      specs.forEach((spec, k) =>
+        expect(relativeError(executor.grads.get(`${name}.${spec.name}`)!, c.paramGrads[k])).toBeLessThan(1e-4),
+      );
       await dispose();
     });
   }
@@ -69,7 +78,11 @@ describe("a GPT-style training step on the WASM backend", () => {
     const ids = Float32Array.from({ length: batch * t }, () => Math.floor(rng.uniform() * vocab));
     const dy = randomArray(rng, batch * t * vocab);
     const js = createExecutor(program, { maxBatch: batch, training: true });
-    const { executor: wasm, accelerated, dispose } = await createWasmExecutor(program, { maxBatch: batch, training: true });
+    const {
+      executor: wasm,
+      accelerated,
+      dispose,
+    } = await createWasmExecutor(program, { maxBatch: batch, training: true });
     expect(accelerated).toBe(true);
     const results = [js, wasm].map((executor) => {
       executor.setParams(params);

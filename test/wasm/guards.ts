@@ -16,5 +16,8 @@ export function guarded(heap: BumpAllocator, values: ArrayLike<number>): number 
 export function expectGuardsIntact(heap: BumpAllocator, at: number, length: number, what: string): void {
   const before = heap.f32(at - 4 * GUARD, GUARD);
   const after = heap.f32(at + 4 * length, GUARD);
-  expect([...before, ...after].every((v) => v === GUARD_VALUE), `${what}: wrote outside its range`).toBe(true);
+  expect(
+    [...before, ...after].every((v) => v === GUARD_VALUE),
+    `${what}: wrote outside its range`,
+  ).toBe(true);
 }

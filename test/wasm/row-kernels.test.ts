@@ -43,7 +43,17 @@ for (const fma of [false, true]) {
           const betaAt = centre ? heap.put(beta) : undefined;
           const yAt = guarded(heap, new Float32Array(rows * c));
           const statsAt = guarded(heap, new Float32Array(2 * rows));
-          kernels.layernorm({ x: xAt, gamma: gammaAt, beta: betaAt, y: yAt, stats: statsAt, rows, c, eps: attrs.eps, centre });
+          kernels.layernorm({
+            x: xAt,
+            gamma: gammaAt,
+            beta: betaAt,
+            y: yAt,
+            stats: statsAt,
+            rows,
+            c,
+            eps: attrs.eps,
+            centre,
+          });
           const what = `${op} [${rows}, ${c}]`;
           expect(relativeError(heap.f32(yAt, rows * c), ref.output), what).toBeLessThan(2e-6);
           expectGuardsIntact(heap, yAt, rows * c, what);
@@ -52,12 +62,28 @@ for (const fma of [false, true]) {
           const dxAt = guarded(heap, dx0);
           const dgammaAt = guarded(heap, new Float32Array(c));
           const dbetaAt = centre ? guarded(heap, new Float32Array(c)) : undefined;
-          kernels.layernormGrad({ x: xAt, gamma: gammaAt, stats: statsAt, dy: heap.put(dy), dx: dxAt, dgamma: dgammaAt, dbeta: dbetaAt, rows, c, centre });
+          kernels.layernormGrad({
+            x: xAt,
+            gamma: gammaAt,
+            stats: statsAt,
+            dy: heap.put(dy),
+            dx: dxAt,
+            dgamma: dgammaAt,
+            dbeta: dbetaAt,
+            rows,
+            c,
+            centre,
+          });
           const wantDx = Array.from(dx0, (v, i) => v + ref.inGrads[0][i]);
           expect(relativeError(heap.f32(dxAt, rows * c), wantDx), `${what} dx`).toBeLessThan(1e-5);
           expect(relativeError(heap.f32(dgammaAt, c), ref.paramGrads[0]!), `${what} dgamma`).toBeLessThan(1e-5);
-          if (dbetaAt) expect(relativeError(heap.f32(dbetaAt, c), ref.paramGrads[1]!), `${what} dbeta`).toBeLessThan(1e-5);
-          for (const [at, n] of [[dxAt, rows * c], [dgammaAt, c]] as const) expectGuardsIntact(heap, at, n, `${what} grads`);
+          if (dbetaAt)
+            expect(relativeError(heap.f32(dbetaAt, c), ref.paramGrads[1]!), `${what} dbeta`).toBeLessThan(1e-5);
+          for (const [at, n] of [
+            [dxAt, rows * c],
+            [dgammaAt, c],
+          ] as const)
+            expectGuardsIntact(heap, at, n, `${what} grads`);
         }
       });
     }
@@ -99,7 +125,13 @@ for (const fma of [false, true]) {
         const yAt = heap.put(y);
         const dxAt = guarded(heap, dx0);
         kernels.softmaxGrad({ y: yAt, dy: heap.put(dy), dx: dxAt, rows, len, scale: 0.5, accumulate: true });
-        expect(relativeError(heap.f32(dxAt, rows * len), Array.from(dx0, (v, i) => v + want[i])), `[${rows}, ${len}]`).toBeLessThan(1e-5);
+        expect(
+          relativeError(
+            heap.f32(dxAt, rows * len),
+            Array.from(dx0, (v, i) => v + want[i]),
+          ),
+          `[${rows}, ${len}]`,
+        ).toBeLessThan(1e-5);
         expectGuardsIntact(heap, dxAt, rows * len, "softmax grad");
         const inPlace = guarded(heap, dy);
         kernels.softmaxGrad({ y: yAt, dy: inPlace, dx: inPlace, rows, len, scale: 0.5, accumulate: false });

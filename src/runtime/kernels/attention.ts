@@ -108,7 +108,17 @@ export function attentionParams(attrs: Call["attrs"], inShapes: Call["inShapes"]
   return specs;
 }
 
-function project(gemm: Gemm, rows: number, inF: number, outF: number, x: Float32Array, w: Float32Array, b: Float32Array | undefined, y: Float32Array, yOff: number) {
+function project(
+  gemm: Gemm,
+  rows: number,
+  inF: number,
+  outF: number,
+  x: Float32Array,
+  w: Float32Array,
+  b: Float32Array | undefined,
+  y: Float32Array,
+  yOff: number,
+) {
   gemm.gemm(false, false, rows, outF, inF, x, 0, inF, w, 0, outF, y, yOff, outF, false, b ? { bias: b } : undefined);
 }
 
@@ -207,7 +217,16 @@ export const attentionKernel: Kernel<"attention"> = {
     }
 
     // The projections: dW += inᵀ·dOut, db += Σ dOut, dIn += dOut·Wᵀ.
-    const back = (rows: number, inF: number, input: Float32Array, w: Float32Array, at: number, dW: Float32Array | null, dB: Float32Array | null | undefined, dIn: Float32Array | null) => {
+    const back = (
+      rows: number,
+      inF: number,
+      input: Float32Array,
+      w: Float32Array,
+      at: number,
+      dW: Float32Array | null,
+      dB: Float32Array | null | undefined,
+      dIn: Float32Array | null,
+    ) => {
       if (dW) gemm.gemm(true, false, inF, c, rows, input, 0, inF, scratch, at, c, dW, 0, c, true);
       if (dB) addBiasGrad(scratch.subarray(at), rows, c, dB);
       if (dIn) gemm.gemm(false, true, rows, inF, c, scratch, at, c, w, 0, c, dIn, 0, inF, true);

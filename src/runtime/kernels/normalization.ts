@@ -130,13 +130,24 @@ function makeNormKernel<K extends NormOp>(
       if (shift) specs.push({ name: "beta", shape: [c], trainable: true });
       return specs;
     },
-    savedSize: ({ attrs, inShapes, maxBatch, training }) => (training ? 2 * sets(attrs, inShapes[0], maxBatch).count : 0),
+    savedSize: ({ attrs, inShapes, maxBatch, training }) =>
+      training ? 2 * sets(attrs, inShapes[0], maxBatch).count : 0,
     forward({ attrs, batch, inShapes, inputs, output, params, saved }) {
       const eps = (attrs as AttrsFor<NormOp>).eps;
       normalizeForward(sets(attrs, inShapes[0], batch), centre, eps, inputs[0], params[0], params[1], output, saved);
     },
     backward({ attrs, batch, inShapes, inputs, params, saved, outGrad, inGrads, paramGrads }) {
-      normalizeBackward(sets(attrs, inShapes[0], batch), centre, inputs[0], params[0], saved, outGrad, inGrads[0], paramGrads[0], paramGrads[1] ?? null);
+      normalizeBackward(
+        sets(attrs, inShapes[0], batch),
+        centre,
+        inputs[0],
+        params[0],
+        saved,
+        outGrad,
+        inGrads[0],
+        paramGrads[0],
+        paramGrads[1] ?? null,
+      );
     },
   };
 }

@@ -62,7 +62,13 @@ function recurrentParams(attrs: ForwardCall<Op>["attrs"], inShapes: readonly (re
 }
 
 /** Writes the output: every step's hidden state, or the last one's. */
-function writeOutput(attrs: ForwardCall<Op>["attrs"], l: Layout, batch: number, buf: Float32Array, output: Float32Array) {
+function writeOutput(
+  attrs: ForwardCall<Op>["attrs"],
+  l: Layout,
+  batch: number,
+  buf: Float32Array,
+  output: Float32Array,
+) {
   const { t, u, hidden } = l;
   if (attrs.returnSequences) {
     output.set(buf.subarray(hidden, hidden + batch * t * u));
@@ -75,7 +81,15 @@ function writeOutput(attrs: ForwardCall<Op>["attrs"], l: Layout, batch: number, 
 }
 
 /** The output gradient of step `step` added to dh [B, u]. */
-function addOutputGrad(attrs: ForwardCall<Op>["attrs"], l: Layout, batch: number, step: number, outGrad: Float32Array, scratch: Float32Array, dh: number) {
+function addOutputGrad(
+  attrs: ForwardCall<Op>["attrs"],
+  l: Layout,
+  batch: number,
+  step: number,
+  outGrad: Float32Array,
+  scratch: Float32Array,
+  dh: number,
+) {
   const { t, u } = l;
   if (!attrs.returnSequences && step !== t - 1) return;
   for (let n = 0; n < batch; n++) {
@@ -117,7 +131,23 @@ export const lstmKernel: Kernel<"lstm"> = {
     gemm.gemm(false, false, batch * t, g, c, inputs[0], 0, c, w, 0, g, buf, l.gates, g, false, { bias });
     for (let step = 0; step < t; step++) {
       if (step > 0) {
-        gemm.gemm(false, false, batch, g, u, buf, l.hidden + (step - 1) * u, t * u, rec, 0, g, buf, l.gates + step * g, t * g, true);
+        gemm.gemm(
+          false,
+          false,
+          batch,
+          g,
+          u,
+          buf,
+          l.hidden + (step - 1) * u,
+          t * u,
+          rec,
+          0,
+          g,
+          buf,
+          l.gates + step * g,
+          t * g,
+          true,
+        );
       }
       for (let n = 0; n < batch; n++) {
         const z = l.gates + (n * t + step) * g;
@@ -173,7 +203,24 @@ export const lstmKernel: Kernel<"lstm"> = {
       if (step === 0) break;
       // dh_{t−1} = dG_t·Rᵀ; dR += h_{t−1}ᵀ·dG_t
       gemm.gemm(false, true, batch, u, g, scratch, dG + step * g, t * g, rec, 0, g, scratch, dh, u, false);
-      if (dRec) gemm.gemm(true, false, u, g, batch, saved, l.hidden + (step - 1) * u, t * u, scratch, dG + step * g, t * g, dRec, 0, g, true);
+      if (dRec)
+        gemm.gemm(
+          true,
+          false,
+          u,
+          g,
+          batch,
+          saved,
+          l.hidden + (step - 1) * u,
+          t * u,
+          scratch,
+          dG + step * g,
+          t * g,
+          dRec,
+          0,
+          g,
+          true,
+        );
     }
     inputProjectionBackward(gemm, batch * t, c, g, inputs[0], w, scratch, dW, dBias, inGrads[0]);
   },
@@ -199,7 +246,8 @@ export const gruKernel: Kernel<"gru"> = {
     for (let step = 0; step < t; step++) {
       // hp = h_{t−1}·R + b' (h_{−1} = 0)
       for (let n = 0; n < batch; n++) hpBuf.set(recBias, hp + n * g);
-      if (step > 0) gemm.gemm(false, false, batch, g, u, buf, l.hidden + (step - 1) * u, t * u, rec, 0, g, hpBuf, hp, g, true);
+      if (step > 0)
+        gemm.gemm(false, false, batch, g, u, buf, l.hidden + (step - 1) * u, t * u, rec, 0, g, hpBuf, hp, g, true);
       for (let n = 0; n < batch; n++) {
         const z = l.gates + (n * t + step) * g;
         const at = (n * t + step) * u;
@@ -259,8 +307,20 @@ export const gruKernel: Kernel<"gru"> = {
       if (dBias) addBiasGrad(scratch.subarray(dHp), batch, g, dBias.subarray(g, 2 * g));
       if (step === 0) break;
       gemm.gemm(false, true, batch, u, g, scratch, dHp, g, rec, 0, g, scratch, dh, u, true);
-      if (dRec) gemm.gemm(true, false, u, g, batch, saved, l.hidden + (step - 1) * u, t * u, scratch, dHp, g, dRec, 0, g, true);
+      if (dRec)
+        gemm.gemm(true, false, u, g, batch, saved, l.hidden + (step - 1) * u, t * u, scratch, dHp, g, dRec, 0, g, true);
     }
-    inputProjectionBackward(gemm, batch * t, c, g, inputs[0], w, scratch, dW, dBias?.subarray(0, g) ?? null, inGrads[0]);
+    inputProjectionBackward(
+      gemm,
+      batch * t,
+      c,
+      g,
+      inputs[0],
+      w,
+      scratch,
+      dW,
+      dBias?.subarray(0, g) ?? null,
+      inGrads[0],
+    );
   },
 };
