@@ -82,9 +82,9 @@ describe("netc data words", () => {
     const x = readNpy(join(out, "train-x.npy"));
     const y = readNpy(join(out, "val-y.npy"));
     expect([x.dtype, x.shape]).toEqual(["<i4", [split.train.count, 8]]);
-    expect(Array.from(x.data.subarray(0, 16))).toEqual(Array.from(split.train.x.subarray(0, 16)));
+    expect(Array.from((x.data as Int32Array).subarray(0, 16))).toEqual(Array.from(split.train.x.subarray(0, 16)));
     expect([y.dtype, y.shape]).toEqual(["<i4", [split.validation!.count, 8]]);
-    expect(Array.from(y.data.subarray(0, 16))).toEqual(Array.from(split.validation!.labels.data.subarray(0, 16)));
+    expect(Array.from((y.data as Int32Array).subarray(0, 16))).toEqual(Array.from(split.validation!.labels.data.subarray(0, 16)));
   });
 });
 
