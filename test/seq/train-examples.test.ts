@@ -20,6 +20,29 @@ async function trainTwice(graph: Graph, config: TrainConfig, data: DataSplit) {
   return { a: summary(a.epochs), b: summary(b.epochs) };
 }
 
+describe("the training examples' totals", () => {
+  it("char_gpt.net: 104,603 params, 1,666,048 MACs", () => {
+    // Embeddings 27·64 + 16·64; per block 2 layernorms 2·128, attention 4·64² + 4·64 = 16,640,
+    // MLP 64·256 + 256 + 256·64 + 64 = 33,088; final layernorm 128; head 64·27 + 27.
+    // MACs per block: attention 4·16·64² + 2·16²·64 = 294,912, MLP 2·16·64·256; head 16·64·27.
+    const { graph } = loadGraph("examples/char_gpt.net", {});
+    expect(graph.totals.params).toBe(27 * 64 + 16 * 64 + 2 * (256 + 16_640 + 33_088) + 128 + 64 * 27 + 27);
+    expect(graph.totals.params).toBe(104_603);
+    expect(graph.totals.macs).toBe(2 * (294_912 + 2 * 16 * 64 * 256) + 16 * 64 * 27);
+    expect(graph.totals.macs).toBe(1_666_048);
+  });
+  it("vit_mnist.net: 105,546 params, 5,926,016 MACs", () => {
+    // Patch conv 4·4·1·64 + 64, class token 64, positions 50·64; per block 256 + 16,640 +
+    // 64·128 + 128 + 128·64 + 64; final layernorm 128; head 64·10 + 10.
+    // MACs: conv 49·16·64; per block 4·50·64² + 2·50²·64 + 2·50·64·128; head 64·10.
+    const { graph } = loadGraph("examples/vit_mnist.net", {});
+    expect(graph.totals.params).toBe(1_088 + 64 + 3_200 + 3 * (256 + 16_640 + 8_320 + 8_256) + 128 + 650);
+    expect(graph.totals.params).toBe(105_546);
+    expect(graph.totals.macs).toBe(49 * 16 * 64 + 3 * (4 * 50 * 64 ** 2 + 2 * 50 ** 2 * 64 + 2 * 50 * 64 * 128) + 640);
+    expect(graph.totals.macs).toBe(5_926_016);
+  });
+});
+
 describe("examples/char_gpt.net on 8,000 windows of --data words", () => {
   it("ends one epoch clearly below the bigram baseline, the same losses on every run", async () => {
     const { graph } = loadGraph("examples/char_gpt.net", { params: { dim: 32, heads: 2, layers: 1 } });
