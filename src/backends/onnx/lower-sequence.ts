@@ -3,7 +3,7 @@
 // Reshape/Transpose per head, Softmax and MatMul (opset 17 has no attention op); LSTM and GRU
 // use ONNX's own ops with the gates reordered from Keras's layout.
 import type { AttrsOf } from "../../runtime/ops.ts";
-import { sinusoidalRow } from "../../runtime/kernels/embedding.ts";
+import { sinusoidalRows } from "../../runtime/kernels/embedding.ts";
 import { float, int, int64Scalar, ints } from "./graph-builder.ts";
 import { fullShape } from "./layout.ts";
 import type { LoweredValue, LoweringContext } from "./lower-node.ts";
@@ -27,7 +27,7 @@ export function positional(ctx: LoweringContext, a: AttrsOf<"positional">): Lowe
     rows = b.add("Slice", [table, b.int64s("starts", [0]), b.int64s("ends", [t]), b.int64s("axes", [0])], `${node.name}/rows`);
   } else {
     const values = new Float32Array(t * c);
-    for (let p = 0; p < t; p++) sinusoidalRow(p, c, values.subarray(p * c, (p + 1) * c));
+    sinusoidalRows(0, t, c, values);
     rows = b.floatTensor(`${node.name}/sinusoids`, [t, c], values);
   }
   return { name: b.add("Add", [ctx.input(0, CL), rows], node.name), layout: CL };
