@@ -5,9 +5,8 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem }
 import * as t from "../../grammar/tokens.ts";
 import { builtins } from "../check/evaluate.ts";
 import { ops } from "../check/ops/registry.ts";
-import type { Statement } from "../syntax/ast.ts";
 import type { Analysis } from "./analysis.ts";
-import { statementsOf } from "./ast-walk.ts";
+import { layerStatements } from "./ast-walk.ts";
 import { keysOf, optionSignature as optionText, type OptionDoc } from "./config-docs.ts";
 import { cursorContext, type CursorContext, type OpenCall } from "./cursor-context.ts";
 import { labelArgs, opDocs } from "./op-docs.ts";
@@ -140,15 +139,10 @@ function callItems(a: Analysis, call: OpenCall, visible: VisibleNames, ctx: Curs
 /** `tie = "wte"`: the names given to embedding layers anywhere in the file. */
 function embeddingNameItems(a: Analysis): CompletionItem[] {
   const names = new Set<string>();
-  const visit = (body: readonly Statement[]): void => {
-    for (const s of statementsOf(body)) {
-      if (s.kind === "Block") visit(s.body);
-      if (s.kind !== "Layer" || s.callee.name !== "embedding") continue;
-      const name = s.args.find((arg) => arg.name?.name === "name")?.value;
-      if (name?.kind === "String") names.add(name.value);
-    }
-  };
-  for (const item of a.program.items) if (item.kind === "Model" || item.kind === "Block") visit(item.body);
+  for (const s of layerStatements(a.program)) {
+    const name = s.args.find((arg) => arg.name?.name === "name")?.value;
+    if (s.callee.name === "embedding" && name?.kind === "String") names.add(name.value);
+  }
   return [...names].map((n) => ({ label: `"${n}"`, kind: CompletionItemKind.Reference, detail: "embedding layer" }));
 }
 
