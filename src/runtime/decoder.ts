@@ -77,8 +77,13 @@ export function decoderRefusal(program: Program): string | null {
   if (output.shape.length !== 2 || output.shape[0] !== input.shape[0]) {
     return `a decoder needs an output with one row per position [${input.shape[0]}, V]; "${output.name}" is [${output.shape.join(", ")}]`;
   }
+  const length = input.shape[0];
   for (const node of nodes) {
     const op = node.attrs.op;
+    // Every tensor after the tokens is a sequence of the same T positions, decoded row by row.
+    if (op !== "input" && (node.shape.length < 2 || node.shape[0] !== length)) {
+      return `${node.name} (${op}) is [${node.shape.join(", ")}], not one row per position [${length}, …]`;
+    }
     if (op === "input" || op === "positional" || POSITIONWISE.has(op)) continue;
     if (op === "softmax" || op === "log_softmax") {
       if (node.attrs.axis === node.shape.length - 1) continue;

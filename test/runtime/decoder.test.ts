@@ -131,6 +131,15 @@ describe("key/value-cached decoder", () => {
     const x = b.op({ op: "embedding", vocab: V, dim: C }, ids, [T, C]);
     const att = b.op({ op: "attention", heads: 2, causal: false, bias: true, dropout: 0, context: false }, x, [T, C]);
     expect(decoderRefusal(b.build([att]))).toMatch(/attention_0 \(attention\) must be causal/);
+    const pooled = b.op({ op: "globalavgpool", keepdims: false }, x, [C]);
+    const logits = b.op({ op: "dense", units: V, bias: true }, pooled, [V]);
+    expect(decoderRefusal(b.build([logits]))).toMatch(/one row per position \[6, V\]; "dense_0" is \[11\]/);
+    // A whole-sequence summary broadcast back over the positions mixes them too.
+    const mixed = b.op({ op: "add" }, [x, pooled], [T, C]);
+    const rows = b.op({ op: "dense", units: V, bias: true }, mixed, [T, V]);
+    expect(decoderRefusal(b.build([rows]))).toMatch(
+      /globalavgpool_0 \(globalavgpool\) is \[8\], not one row per position \[6, …\]/,
+    );
     const decoder = createDecoder(gpt(), randomParams(gpt(), 1));
     decoder.step(2);
     expect(() => decoder.step(V)).toThrow(
