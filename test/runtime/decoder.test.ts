@@ -135,9 +135,12 @@ describe("key/value-cached decoder", () => {
     const logits = b.op({ op: "dense", units: V, bias: true }, pooled, [V]);
     expect(decoderRefusal(b.build([logits]))).toMatch(/one row per position \[6, V\]; "dense_0" is \[11\]/);
     // A whole-sequence summary broadcast back over the positions mixes them too.
-    const mixed = b.op({ op: "add" }, [x, pooled], [T, C]);
-    const rows = b.op({ op: "dense", units: V, bias: true }, mixed, [T, V]);
-    expect(decoderRefusal(b.build([rows]))).toMatch(
+    const c = new ProgramBuilder();
+    const e = c.op({ op: "embedding", vocab: V, dim: C }, c.input("ids", [T], "int"), [T, C]);
+    const summary = c.op({ op: "globalavgpool", keepdims: false }, e, [C]);
+    const mixed = c.op({ op: "add" }, [e, summary], [T, C]);
+    const rows = c.op({ op: "dense", units: V, bias: true }, mixed, [T, V]);
+    expect(decoderRefusal(c.build([rows]))).toMatch(
       /globalavgpool_0 \(globalavgpool\) is \[8\], not one row per position \[6, …\]/,
     );
     const decoder = createDecoder(gpt(), randomParams(gpt(), 1));
