@@ -31,15 +31,15 @@ describe("the training examples' totals", () => {
     expect(graph.totals.macs).toBe(2 * (294_912 + 2 * 16 * 64 * 256) + 16 * 64 * 27);
     expect(graph.totals.macs).toBe(1_666_048);
   });
-  it("vit_mnist.net: 105,546 params, 5,926,016 MACs", () => {
-    // Patch conv 4·4·1·64 + 64, class token 64, positions 50·64; per block 256 + 16,640 +
+  it("vit_mnist.net: 107,658 params, 6,029,504 MACs", () => {
+    // Patch conv 7·7·1·64 + 64, class token 64, positions 50·64; per block 256 + 16,640 +
     // 64·128 + 128 + 128·64 + 64; final layernorm 128; head 64·10 + 10.
-    // MACs: conv 49·16·64; per block 4·50·64² + 2·50²·64 + 2·50·64·128; head 64·10.
+    // MACs: conv 49·49·64; per block 4·50·64² + 2·50²·64 + 2·50·64·128; head 64·10.
     const { graph } = loadGraph("examples/vit_mnist.net", {});
-    expect(graph.totals.params).toBe(1_088 + 64 + 3_200 + 3 * (256 + 16_640 + 8_320 + 8_256) + 128 + 650);
-    expect(graph.totals.params).toBe(105_546);
-    expect(graph.totals.macs).toBe(49 * 16 * 64 + 3 * (4 * 50 * 64 ** 2 + 2 * 50 ** 2 * 64 + 2 * 50 * 64 * 128) + 640);
-    expect(graph.totals.macs).toBe(5_926_016);
+    expect(graph.totals.params).toBe(3_200 + 64 + 3_200 + 3 * (256 + 16_640 + 8_320 + 8_256) + 128 + 650);
+    expect(graph.totals.params).toBe(107_658);
+    expect(graph.totals.macs).toBe(49 * 49 * 64 + 3 * (4 * 50 * 64 ** 2 + 2 * 50 ** 2 * 64 + 2 * 50 * 64 * 128) + 640);
+    expect(graph.totals.macs).toBe(6_029_504);
   });
 });
 
