@@ -153,6 +153,7 @@ export type InputStmtCstChildren = {
   name: IToken[];
   Colon: IToken[];
   shape: ExpressionCstNode[];
+  dtype?: IToken[];
 };
 
 export interface LayerStmtCstNode extends CstNode {

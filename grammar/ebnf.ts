@@ -15,6 +15,7 @@ import {
   type TokenType,
 } from "chevrotain";
 import { netParser } from "./parser.ts";
+import { DTYPE_WORDS } from "./tokens.ts";
 
 /** Terminals that stand for a class of tokens, named as in the lexical section of the docs. */
 const terminalNames: Record<string, string> = {
@@ -40,6 +41,8 @@ function sequence(productions: IProduction[]): string {
 }
 
 function production(p: IProduction): string {
+  // The input's dtype is a gated name: document the words it takes.
+  if (p instanceof Terminal && p.label === "dtype") return `( ${DTYPE_WORDS.map((w) => `"${w}"`).join(" | ")} )`;
   if (p instanceof Terminal) return terminal(p.terminalType);
   if (p instanceof NonTerminal) return p.nonTerminalName;
   if (p instanceof Option) return `[ ${sequence(p.definition)} ]`;

@@ -119,6 +119,11 @@ export class NetParser extends CstParser {
     this.CONSUME(t.NameLike, { LABEL: "name" });
     this.CONSUME(t.Colon);
     this.SUBRULE(this.expression, { LABEL: "shape" });
+    // `int` / `float` after the shape: a contextual word, not a keyword, so names stay free.
+    this.OPTION({
+      GATE: () => t.isDtypeWord(this.LA(1).image),
+      DEF: () => this.CONSUME(t.Ident, { LABEL: "dtype" }),
+    });
   });
 
   layerStmt = this.RULE("layerStmt", () => {

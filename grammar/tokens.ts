@@ -50,6 +50,13 @@ export const Not = keyword("not");
 export const True = keyword("true");
 export const False = keyword("false");
 
+/** The element types (contextual words, not keywords) an input may declare (spec section 11); float is the default. */
+export const DTYPE_WORDS = ["int", "float"] as const;
+
+export function isDtypeWord(word: string): word is (typeof DTYPE_WORDS)[number] {
+  return (DTYPE_WORDS as readonly string[]).includes(word);
+}
+
 /** `5x5`, `1x7`: one token, height x width. Must be tried before Number. */
 export const Kernel = createToken({ name: "Kernel", pattern: /[0-9]+x[0-9]+/, label: "a kernel size" });
 export const NumberLiteral = createToken({

@@ -26,11 +26,11 @@ import { evaluate, evaluateArgs, expectBool, type EvalEnv } from "./evaluate.ts"
 import { addReference, declareSymbol, type CheckFacts, type SymbolInfo } from "./facts.ts";
 import { OpArgs } from "./op-args.ts";
 import { ops, isOpName } from "./ops/registry.ts";
-import { mergeShapes } from "./ops/merge.ts";
+import { isMergeOp, MERGE_OPS, mergeShapes } from "./ops/merge.ts";
 import type { OpOutput } from "./ops/op-def.ts";
 import type { Scaling } from "./scaling.ts";
 import { Scope } from "./scope.ts";
-import { elementCount, formatShape, type TensorRef } from "./tensor.ts";
+import { describeTensor, elementCount, formatShape, type TensorRef } from "./tensor.ts";
 import { describeValue, snapToInteger, unknownValue, type SpannedArg, type Value } from "./value.ts";
 
 const MAX_ELEMENTS = 2 ** 31;
@@ -223,7 +223,10 @@ export class ModelExpander {
     const symbol = declareSymbol(this.ctx.facts, stmt, "input", name, stmt.name.span);
     let ref: TensorRef | null = null;
     if (dims.every((d): d is number => d !== undefined)) {
-      ref = this.addNode({ op: "input", name }, name, stmt.name.span, [], dims, { params: [], macs: 0 }, stmt);
+      const int = stmt.dtype?.name === "int";
+      const attrs: OpAttrs = int ? { op: "input", name, dtype: "int" } : { op: "input", name };
+      const counts = { params: [], macs: 0, ...(int ? { dtype: "int" as const } : {}) };
+      ref = this.addNode(attrs, name, stmt.name.span, [], dims, counts, stmt);
       if (ref) this.inputs.push(ref.node);
     }
     frame.labels.set(name, { ref, ident: stmt.name, symbol });
@@ -246,9 +249,17 @@ export class ModelExpander {
         labelNames: () => frame.labels.keys(),
       });
       if (!bound.complete || input === null || name === null) return null;
-      const out = def.build(input.shape, opArgs, { span: callSpan, report: (d) => this.report(d) });
+      if (!this.readsDtype(callee, def.reads ?? "float", input, callSpan)) return null;
+      const out = def.build(
+        input.shape,
+        opArgs,
+        { span: callSpan, report: (d) => this.report(d), nodeNamed: (n) => this.nodeNamed(n) },
+        input,
+      );
       if (!out) return null;
-      const inputs = [input.node, ...(out.extraInputs ?? []).map((t) => t.node)];
+      const extra = out.extraInputs ?? [];
+      if (!extra.every((t) => this.readsDtype(callee, def.reads ?? "float", t, callSpan))) return null;
+      const inputs = [input.node, ...extra.map((t) => t.node)];
       return this.addNode(out.attrs, name, callSpan, inputs, out.shape, out, stmt);
     }
     const block = frame.scope.block(callee);
@@ -262,6 +273,24 @@ export class ModelExpander {
       }),
     );
     return null;
+  }
+
+  /** Reports (NET3013) a tensor of the wrong element type for the op: an int tensor of token
+   * ids into anything but embedding/take, or a float tensor into embedding. */
+  private readsDtype(op: string, reads: "float" | "int" | "any", ref: TensorRef, span: Span): boolean {
+    const dtype = ref.dtype ?? "float";
+    if (reads === "any" || reads === dtype) return true;
+    const what = describeTensor(ref);
+    const message =
+      dtype === "int"
+        ? `${op} cannot read ${what} (token ids): only embedding and take read int tensors; insert embedding(vocab, dim) before it`
+        : `${op} reads int token ids, got ${what}; declare the input as int (input ids: [T] int)`;
+    this.report(diagnostic("NET3013", span, message));
+    return false;
+  }
+
+  private nodeNamed(name: string): GraphNode | undefined {
+    return this.nodes.find((n) => n.name === name);
   }
 
   /** `name = "stem"` belongs to every op; split it off before binding the op's own arguments.
@@ -380,13 +409,13 @@ export class ModelExpander {
   private expandParallel(stmt: ParallelStmt, frame: Frame): Current {
     const merge = stmt.merge.name;
     const env = this.env(frame);
-    if (merge !== "add" && merge !== "concat" && merge !== "mul") {
-      const suggestion = closest(merge, ["add", "concat", "mul"]);
+    if (!isMergeOp(merge)) {
+      const suggestion = closest(merge, MERGE_OPS);
       this.report(
         diagnostic(
           "NET2008",
           stmt.merge.span,
-          `parallel merges with add, concat or mul, got '${merge}'${didYouMeanText(suggestion)}`,
+          `parallel merges with ${MERGE_OPS.join(", ")}, got '${merge}'${didYouMeanText(suggestion)}`,
         ),
       );
       return null;
@@ -415,6 +444,7 @@ export class ModelExpander {
     });
     if (axis === undefined || input === null || !results.every((r): r is TensorRef => !!r)) return null;
     const span = parallelHeadSpan(stmt);
+    if (!results.every((r) => this.readsDtype(merge, "float", r, span))) return null;
     const merged = mergeShapes(
       merge,
       results.map((r) => r.shape),
@@ -522,7 +552,7 @@ export class ModelExpander {
     span: Span,
     inputs: number[],
     shape: readonly number[],
-    counts: Pick<OpOutput, "params" | "macs">,
+    counts: Pick<OpOutput, "params" | "macs" | "dtype">,
     stmt: LayerStmt | InputStmt | ParallelStmt,
   ): TensorRef | null {
     const elements = elementCount(shape);
@@ -567,7 +597,7 @@ export class ModelExpander {
       macs: counts.macs,
     });
     this.statementOf.push(stmt);
-    return { node: id, shape };
+    return counts.dtype ? { node: id, shape, dtype: counts.dtype } : { node: id, shape };
   }
 
   private autoName(op: string): string {

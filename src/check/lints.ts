@@ -42,7 +42,9 @@ export function lintGraph(model: ExpandedModel, outputs: readonly number[]): Dia
     if (linearOps.has(op) && node.inputs.length === 1) {
       const previous = producer(node, passThrough);
       const factorized = previous?.attrs.op === "depthwise" && op === "pointwise";
-      if (previous && linearOps.has(previous.attrs.op) && !factorized) {
+      // attention ends in its output projection: a dense right after it is a second linear map.
+      const endsLinear = previous && (linearOps.has(previous.attrs.op) || (previous.attrs.op === "attention" && op === "dense"));
+      if (previous && endsLinear && !factorized) {
         out.push(
           diagnostic(
             "NET5001",
@@ -57,7 +59,9 @@ export function lintGraph(model: ExpandedModel, outputs: readonly number[]): Dia
       const source = producer(node, new Set(["dropout", "identity"]));
       const flattened =
         source && (source.attrs.op === "flatten" || source.attrs.op === "reshape") ? nodes[source.inputs[0]!] : undefined;
-      if (flattened && flattened.shape.length > 1 && node.paramCount >= LARGE_DENSE_PARAMS) {
+      // A reshape to a sequence [T, C] feeds a per-position dense, not one flattened vector.
+      const oneVector = source?.shape.length === 1;
+      if (flattened && oneVector && flattened.shape.length > 1 && node.paramCount >= LARGE_DENSE_PARAMS) {
         out.push(
           diagnostic(
             "NET5002",

@@ -30,6 +30,12 @@ export class OpArgs {
     return this.bound.values.has(name);
   }
 
+  /** Given as something other than the word `none` (`tie = none`, `context = none`). */
+  hasSome(name: string): boolean {
+    const value = this.bound.values.get(name)?.value;
+    return value !== undefined && !(value.kind === "word" && value.name === "none");
+  }
+
   /** The span of an argument's value, or the call when it was not given. */
   spanOf(name: string): Span {
     return this.bound.values.get(name)?.span ?? this.callSpan;

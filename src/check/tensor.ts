@@ -4,6 +4,13 @@
 export interface TensorRef {
   readonly node: number;
   readonly shape: readonly number[];
+  /** "int": token ids (an `int` input, or `take` of one); absent: float. */
+  readonly dtype?: "int";
+}
+
+/** How a tensor is named in messages: `the int tensor [64]`. */
+export function describeTensor(ref: TensorRef): string {
+  return `the ${ref.dtype === "int" ? "int " : ""}tensor ${formatShape(ref.shape)}`;
 }
 
 export function formatShape(shape: readonly number[]): string {

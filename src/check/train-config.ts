@@ -42,7 +42,13 @@ const decays: Signatures = {
   cosine: [{ name: "t_max", required: true }, { name: "min_lr" }],
 };
 
-const metrics: Signatures = { accuracy: [], macro_f1: [], dice: [], top_k: [{ name: "k", required: true }] };
+const metrics: Signatures = {
+  accuracy: [],
+  macro_f1: [],
+  dice: [],
+  top_k: [{ name: "k", required: true }],
+  perplexity: [],
+};
 
 const trainKeys = [
   "loss",
@@ -198,7 +204,7 @@ export function resolveTrain(decl: TrainDecl, env: EvalEnv): TrainConfig | undef
     else if (v.kind !== "unknown") r.invalid(decayPerValue.span, `'decay_per' must be epoch or step, got ${describeValue(v)}`);
   }
   const metricsValue = r.get("metrics");
-  const metricList = metricsValue ? readMetrics(r, metricsValue) : [];
+  const metricList = metricsValue ? readMetrics(r, metricsValue, loss ? loss.kind : undefined) : [];
   // Every key is read (and reported) even when another one failed.
   const warmup = r.number("warmup", 0, isNonNegativeInt, "a non-negative integer");
   const batch = r.number("batch", DEFAULT_BATCH, isCount, "a positive integer");
@@ -316,18 +322,21 @@ function readDecay(r: ConfigReader, v: SpannedValue): TrainConfig["decay"] | und
   }
 }
 
-function readMetrics(r: ConfigReader, v: SpannedValue): TrainConfig["metrics"] | undefined {
+/** `loss`: the section's loss kind when it was read; perplexity (e^loss) needs cross-entropy. */
+function readMetrics(r: ConfigReader, v: SpannedValue, loss: string | undefined): TrainConfig["metrics"] | undefined {
   const items = v.value.kind === "list" ? v.value.items : [v];
   const out: TrainConfig["metrics"][number][] = [];
   for (const item of items) {
     const c = r.choice(item, "metric", metrics);
     if (!c) return undefined;
+    if (c.name === "perplexity" && loss !== undefined && loss !== "cross_entropy")
+      return r.invalid(item.span, `perplexity is e^loss of a cross-entropy model, but the loss is ${loss}; use loss: cross_entropy`);
     if (c.name === "top_k") {
       const k = c.args.count("k");
       if (k === undefined) return undefined;
       out.push({ kind: "top_k", k });
     } else {
-      out.push({ kind: c.name as "accuracy" | "macro_f1" | "dice" });
+      out.push({ kind: c.name as "accuracy" | "macro_f1" | "dice" | "perplexity" });
     }
   }
   return out;

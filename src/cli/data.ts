@@ -4,9 +4,13 @@
 //   plus PNGs of the first few samples (image, mask, mask tinted over the image).
 // - `mnist`: exactly the split `--data mnist` trains on — train-x.npy [8000, 28, 28, 1] float32,
 //   train-y.npy [8000] int32, val-x.npy, val-y.npy — plus PNGs of the first few training digits.
+// - `words [--context T]`: the windows `--data words` trains a `[T] int` → `[T, 27]` model on
+//   (default T = 16): train-x.npy, train-y.npy [N, T] int32 (targets shifted by one), val-x, val-y.
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { Dataset } from "../data/dataset.ts";
+import { WORDS_VOCABULARY } from "../data/chars/vocabulary.ts";
+import { loadData } from "../data/load-data.ts";
 import { loadMnist, MNIST_SHAPE } from "../data/mnist.ts";
 import { generateNuclei, NUCLEI_DEFAULTS, splitNuclei } from "../data/nuclei.ts";
 import { writeFileAtomic } from "../io/atomic-write.ts";
@@ -15,13 +19,14 @@ import { encodePng, greyPicture, overlay } from "../io/png.ts";
 import { UsageError } from "./errors.ts";
 import { integerOption, prepareOutputFolder } from "./options.ts";
 
-export const DATASETS = ["mnist", "nuclei"] as const;
+export const DATASETS = ["mnist", "nuclei", "words"] as const;
 
 export interface DataOptions {
   readonly out: string;
   readonly count?: number;
   readonly seed?: number;
   readonly size?: number;
+  readonly context?: number;
 }
 
 const SAMPLE_PNGS = 3;
@@ -32,6 +37,7 @@ const MAX_PIXELS = 2 ** 27;
  * that cannot be written a CliError from the atomic writes. */
 export async function runData(name: string, opts: DataOptions): Promise<number> {
   if (name === "mnist") return writeMnist(opts.out);
+  if (name === "words") return writeWords(opts.out, opts.context ?? 16);
   if (name !== "nuclei") throw new UsageError(`unknown dataset '${name}'; available: ${DATASETS.join(", ")}`);
   const count = opts.count ?? NUCLEI_DEFAULTS.count;
   const size = opts.size ?? NUCLEI_DEFAULTS.size;
@@ -86,6 +92,22 @@ function writeMnist(out: string): number {
   return 0;
 }
 
+function writeWords(out: string, context: number): number {
+  prepareOutputFolder(out);
+  const split = loadData("words", [context, WORDS_VOCABULARY.length], 0, { name: "ids", shape: [context] });
+  const writeSplit = (prefix: string, part: Dataset) => {
+    writeNpy(join(out, `${prefix}-x.npy`), { shape: [part.count, context], data: Int32Array.from(part.x) });
+    writeNpy(join(out, `${prefix}-y.npy`), { shape: [part.count, context], data: part.labels.data });
+  };
+  writeSplit("train", split.train);
+  writeSplit("val", split.validation!);
+  process.stdout.write(
+    `wrote the windows of --data words to ${out}: train-x.npy and train-y.npy [${split.train.count}, ${context}] int32 ` +
+      `(targets shifted by one), val-x.npy and val-y.npy [${split.validation!.count}, ${context}]; ids: '.' = 0, a–z = 1–26\n`,
+  );
+  return 0;
+}
+
 export function registerData(program: Command): void {
   program
     .command("data")
@@ -95,6 +117,7 @@ export function registerData(program: Command): void {
     .option("--count <n>", "number of images (nuclei)", integerOption("--count", 1, 1_000_000))
     .option("--seed <n>", "generator seed (nuclei)", integerOption("--seed", 0, 2 ** 32 - 1))
     .option("--size <px>", "image side in pixels (nuclei)", integerOption("--size", 16, 4096))
+    .option("--context <n>", "window length in characters (words)", integerOption("--context", 1, 4096))
     .action(async (name: string, opts: DataOptions) => {
       process.exitCode = await runData(name, opts);
     });

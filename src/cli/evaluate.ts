@@ -6,7 +6,7 @@ import type { ParamValue } from "../check/index.ts";
 import { evaluate, type Evaluation } from "../backends/interpret/evaluate.ts";
 import { lossSetup } from "../backends/interpret/trainer.ts";
 import { loadData } from "../data/load-data.ts";
-import { validateData } from "../data/validate-data.ts";
+import { modelShapes, validateData } from "../data/validate-data.ts";
 import { loadWeights } from "../io/weights.ts";
 import type { TrainConfig } from "../ir/graph.ts";
 import { createWasmExecutor } from "../runtime/index.ts";
@@ -47,10 +47,10 @@ export async function runEvaluate(file: string, opts: EvaluateCommandOptions): P
   const outputShape = graph.nodes[graph.outputs[0]].shape;
   const config = { ...graph.train, metrics: metricsFor(graph.train, outputShape.length === 3) };
   const setup = lossSetup(graph, config);
-  const input = graph.nodes[graph.inputs[0]];
-  const split = loadData(opts.data, outputShape, 0);
+  const shapes = modelShapes(graph);
+  const split = loadData(opts.data, outputShape, 0, { name: shapes.inputName, shape: shapes.inputShape });
   const data = split.validation ?? split.train;
-  validateData({ inputName: input.name, inputShape: input.shape, outputShape }, config.loss.kind, data);
+  validateData(shapes, config.loss.kind, data);
   const weights = new Map([...loadWeights(opts.weights, graph)].map(([k, t]) => [k, t.data]));
   const { executor, dispose } = await createWasmExecutor(setup.program, { maxBatch: Math.min(64, data.count), training: false });
   try {
@@ -75,7 +75,7 @@ export function registerEvaluate(program: Command): void {
     .option("--model <name>", "the model (default: the file's only model)")
     .option("--param <name=value>", "set a model parameter (repeatable)", collectParam, {})
     .requiredOption("--weights <weights>", "trained weights (safetensors)")
-    .requiredOption("--data <data>", "mnist, nuclei, or x.npy,y.npy", dataOption)
+    .requiredOption("--data <data>", "mnist, nuclei, words, text:FILE, or x.npy,y.npy", dataOption)
     .option("--json", "print one JSON object", false)
     .action(async (file: string, opts: EvaluateCommandOptions & { param: Record<string, ParamValue> }) => {
       process.exitCode = await runEvaluate(file, { ...opts, params: opts.param });

@@ -10,6 +10,7 @@ import { registerExport } from "./export.ts";
 import { registerFmt } from "./fmt.ts";
 import { registerPredict } from "./predict.ts";
 import { reportError, USAGE_ERROR } from "./errors.ts";
+import { registerSample } from "./sample.ts";
 import { registerLsp } from "./lsp.ts";
 import { registerPlot } from "./plot.ts";
 import { registerSummary } from "./summary.ts";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerSummary(program);
   registerTrain(program);
   registerPredict(program);
+  registerSample(program);
   registerEvaluate(program);
   registerExport(program);
   registerCompile(program);

@@ -22,14 +22,15 @@ export function integerOption(flag: string, min: number, max: number): (raw: str
 /** The most samples per step any command accepts (buffers grow with it). */
 export const MAX_BATCH = 65_536;
 
-/** `--data`: a bundled dataset name or `x.npy,y.npy` (spaces after the comma are fine). */
+/** `--data`: a bundled dataset name, `text:FILE` or `x.npy,y.npy` (spaces after the comma are fine). */
 export function dataOption(raw: string): string {
   const spec = raw.trim();
   if ((BUNDLED_DATASETS as readonly string[]).includes(spec)) return spec;
+  if (spec.startsWith("text:") && spec.length > "text:".length) return spec;
   const files = spec.split(",").map((f) => f.trim());
   if (files.length === 2 && files.every((f) => f !== "")) return files.join(",");
   throw new UsageError(
-    `--data '${raw}' is neither a bundled dataset (${BUNDLED_DATASETS.join(", ")}) nor a pair of NumPy files x.npy,y.npy`,
+    `--data '${raw}' is neither a bundled dataset (${BUNDLED_DATASETS.join(", ")}), text:FILE nor a pair of NumPy files x.npy,y.npy`,
   );
 }
 

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import type { ParamValue } from "../check/index.ts";
 import { LineMap } from "../diagnostics/render.ts";
 import type { Graph } from "../ir/graph.ts";
+import { intValuedNodes } from "../ir/dtype.ts";
 import { collectParam } from "./check.ts";
 import { loadGraph } from "./load-graph.ts";
 
@@ -23,6 +24,8 @@ export interface SummaryJson {
     readonly name: string;
     readonly op: string;
     readonly output: readonly number[];
+    /** "int" for token ids (an int input, take of one); absent for float. */
+    readonly dtype?: "int";
     readonly params: number;
     readonly macs: number;
     readonly line: number;
@@ -31,6 +34,7 @@ export interface SummaryJson {
 
 export function summaryJson(graph: Graph, lines: LineMap): SummaryJson {
   const t = graph.totals;
+  const ints = intValuedNodes(graph);
   return {
     model: graph.model,
     params: { total: t.params, trainable: t.trainable, non_trainable: t.nonTrainable },
@@ -46,6 +50,7 @@ export function summaryJson(graph: Graph, lines: LineMap): SummaryJson {
       name: n.name,
       op: n.attrs.op,
       output: n.shape,
+      ...(ints.has(n.id) ? { dtype: "int" as const } : {}),
       params: n.paramCount,
       macs: n.macs,
       line: lines.position(n.callSite.start).line,
@@ -71,7 +76,7 @@ export function summaryTable(json: SummaryJson): string {
   const rows = json.layers.map((l) => [
     l.name,
     l.op,
-    `[${l.output.join(", ")}]`,
+    `[${l.output.join(", ")}]${l.dtype === "int" ? " int" : ""}`,
     thousands(l.params),
     thousands(l.macs),
     String(l.line),

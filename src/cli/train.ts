@@ -3,7 +3,10 @@
 import type { Command } from "commander";
 import type { ParamValue } from "../check/index.ts";
 import { loadData } from "../data/load-data.ts";
-import { validateData } from "../data/validate-data.ts";
+import { modelShapes, validateData } from "../data/validate-data.ts";
+import { bigramBaseline } from "../data/chars/bigram.ts";
+import { vocabularyMetadata } from "../data/chars/vocabulary.ts";
+import type { DataSplit } from "../data/dataset.ts";
 import { loadWeights } from "../io/weights.ts";
 import type { Graph, TrainConfig } from "../ir/graph.ts";
 import { saveWeights, train, type EpochReport } from "../backends/interpret/trainer.ts";
@@ -56,23 +59,31 @@ function describeEvaluation(val: Evaluation): string {
   return [`val_loss ${val.loss.toFixed(4)}`, ...metrics, ...perClass].join("  ");
 }
 
-function epochLine(r: EpochReport, epochs: number): string {
+/** Samples per second as the data counts them: images, or tokens of `tokensPerSample`-token windows. */
+function rate(r: EpochReport, tokensPerSample: number | undefined): string {
+  return tokensPerSample === undefined
+    ? `${Math.round(r.imagesPerSecond).toLocaleString("en-US")} img/s`
+    : `${Math.round(r.imagesPerSecond * tokensPerSample).toLocaleString("en-US")} tok/s`;
+}
+
+function epochLine(r: EpochReport, epochs: number, tokensPerSample: number | undefined): string {
   const head =
     `epoch ${r.epoch}/${epochs}  loss ${r.loss.toFixed(4)}  lr ${r.lr.toExponential(2)}  ` +
-    `${Math.round(r.imagesPerSecond).toLocaleString("en-US")} img/s  ${r.seconds.toFixed(1)}s`;
+    `${rate(r, tokensPerSample)}  ${r.seconds.toFixed(1)}s`;
   return r.val ? `${head}  |  ${describeEvaluation(r.val)}` : head;
 }
 
 /** Per-step losses in the JSON log: five significant digits keep a 1000-step epoch near 10 KB. */
 const compactLoss = (loss: number) => Number(loss.toPrecision(5));
 
-function epochEvent(r: EpochReport, stepLosses: readonly number[]): object {
+function epochEvent(r: EpochReport, stepLosses: readonly number[], tokensPerSample: number | undefined): object {
   return {
     event: "epoch",
     epoch: r.epoch,
     loss: r.loss,
     lr: r.lr,
     images_per_s: r.imagesPerSecond,
+    ...(tokensPerSample !== undefined ? { tokens_per_s: r.imagesPerSecond * tokensPerSample } : {}),
     seconds: r.seconds,
     ...(r.val
       ? { val: { loss: r.val.loss, ...r.val.metrics, precision: r.val.precision, recall: r.val.recall } }
@@ -92,6 +103,23 @@ function epochPoint(r: EpochReport, stepLosses: readonly number[]): EpochPoint {
   };
 }
 
+interface CharacterBaseline {
+  readonly corpus: string;
+  readonly bigram_val_loss: number;
+  readonly bigram_val_perplexity: number;
+}
+
+/** For character data: the bigram model's validation loss, the figure a sequence model must beat. */
+function characterBaseline(data: DataSplit): CharacterBaseline | undefined {
+  if (!data.vocabulary || !data.validation) return undefined;
+  const { loss, perplexity } = bigramBaseline(data.train, data.validation, data.vocabulary.chars.length);
+  return { corpus: data.vocabulary.corpus, bigram_val_loss: loss, bigram_val_perplexity: perplexity };
+}
+
+function baselineLine(b: CharacterBaseline): string {
+  return `bigram baseline on the same split: val_loss ${b.bigram_val_loss.toFixed(4)}  perplexity ${b.bigram_val_perplexity.toFixed(2)}`;
+}
+
 export async function runTrain(file: string, opts: TrainCommandOptions): Promise<number> {
   if (opts.plot !== undefined) pictureFormat(opts.plot, "--plot");
   const { graph } = loadGraph(file, opts);
@@ -103,10 +131,8 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
   prepareOutputFile(checkpointPath, "--out");
   const bar = new ProgressBar();
   bar.status(`loading ${opts.data}…`);
-  const input = graph.nodes[graph.inputs[0]];
-  const outputShape = graph.nodes[graph.outputs[0]].shape;
-  const data = loadData(opts.data, outputShape, config.validation);
-  const shapes = { inputName: input.name, inputShape: input.shape, outputShape };
+  const shapes = modelShapes(graph);
+  const data = loadData(opts.data, shapes.outputShape, config.validation, { name: shapes.inputName, shape: shapes.inputShape });
   validateData(shapes, config.loss.kind, data.train);
   if (data.validation) validateData(shapes, config.loss.kind, data.validation);
   const init = opts.init ? new Map([...loadWeights(opts.init, graph)].map(([key, t]) => [key, t.data])) : undefined;
@@ -127,6 +153,10 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
         (data.validation ? `, validating on ${data.validation.count.toLocaleString("en-US")}` : "") +
         `, batch ${config.batch}, ${plural(config.epochs, "epoch")}`,
     );
+  const baseline = characterBaseline(data);
+  if (baseline) print(opts.json ? JSON.stringify({ event: "baseline", ...baseline }) : baselineLine(baseline));
+  // Token windows report tokens per second (every position of a [T, V] output is a prediction).
+  const tokensPerSample = data.vocabulary ? shapes.inputShape[0] : undefined;
   let stepLosses: number[] = [];
   const curves: EpochPoint[] = [];
   const drawCurves = async () => {
@@ -151,7 +181,7 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
         bar.update(p, { samplesPerEpoch: data.train.count }, p.step === p.steps);
       },
       onEpoch: (r) => {
-        print(opts.json ? JSON.stringify(epochEvent(r, stepLosses)) : epochLine(r, config.epochs));
+        print(opts.json ? JSON.stringify(epochEvent(r, stepLosses, tokensPerSample)) : epochLine(r, config.epochs, tokensPerSample));
         curves.push(epochPoint(r, stepLosses));
         stepLosses = [];
         // A picture that cannot be written costs a warning, never the training run.
@@ -170,7 +200,7 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
       );
       return INTERRUPTED;
     }
-    saveWeights(out, result.weights, graph.model);
+    saveWeights(out, result.weights, graph.model, data.vocabulary ? vocabularyMetadata(data.vocabulary) : {});
     print(opts.json ? JSON.stringify({ event: "done", weights: out }) : `wrote ${out} (last checkpoint: ${checkpointPath})`);
     return 0;
   } finally {
@@ -186,7 +216,7 @@ export function registerTrain(program: Command): void {
     .argument("<file>", ".net file")
     .option("--model <name>", "the model to train (default: the file's only model)")
     .option("--param <name=value>", "set a model parameter (repeatable)", collectParam, {})
-    .requiredOption("--data <data>", "mnist, nuclei, or x.npy,y.npy", dataOption)
+    .requiredOption("--data <data>", "mnist, nuclei, words, text:FILE, or x.npy,y.npy", dataOption)
     .option("--epochs <n>", "override the train section's epochs", integerOption("--epochs", 1, MAX_EPOCHS))
     .option("--batch <n>", "override the train section's batch size", integerOption("--batch", 1, MAX_BATCH))
     .option("--init <weights>", "start from these weights (safetensors), e.g. to fine-tune")

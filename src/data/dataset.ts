@@ -1,4 +1,6 @@
 // An in-memory dataset: samples stored contiguously (NHWC, batch first) with their labels.
+import type { CharVocabulary } from "./chars/vocabulary.ts";
+
 /**
  * `classes`: an integer class per sample (`shape` []), or per pixel for segmentation masks
  * (`shape` [H, W]) — the model's output shape without its last (class) axis.
@@ -16,6 +18,9 @@ export interface Dataset {
   readonly count: number;
   /** Per-sample shape, e.g. [28, 28, 1]. */
   readonly sampleShape: readonly number[];
+  /** NumPy name of the values' type at the source (`float32`, `int64`, `uint8`, …); x holds them
+   * as float32 either way (token ids exactly, as the executor takes them). Absent: float32. */
+  readonly dtype?: string;
   /** count × prod(sampleShape) values. */
   readonly x: Float32Array;
   readonly labels: Labels;
@@ -25,7 +30,12 @@ export interface DataSplit {
   readonly train: Dataset;
   /** Absent when nothing is held out. */
   readonly validation?: Dataset;
+  /** Character data (`words`, `text:FILE`): the tokens' characters, saved with the weights. */
+  readonly vocabulary?: CharVocabulary;
 }
+
+/** Integer types (token ids); floats and booleans are not. */
+export const isIntegerDtype = (dtype: string | undefined): boolean => dtype !== undefined && /^u?int\d+$/.test(dtype);
 
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -37,7 +47,7 @@ export function sliceDataset(ds: Dataset, start: number, end: number, name: stri
     ds.labels.kind === "classes"
       ? { kind: "classes", shape: ds.labels.shape, data: ds.labels.data.subarray(start * yPer, end * yPer) }
       : { kind: "dense", shape: ds.labels.shape, data: ds.labels.data.subarray(start * yPer, end * yPer) };
-  return { name, count: end - start, sampleShape: ds.sampleShape, x: ds.x.subarray(start * xPer, end * xPer), labels };
+  return { name, count: end - start, sampleShape: ds.sampleShape, ...(ds.dtype ? { dtype: ds.dtype } : {}), x: ds.x.subarray(start * xPer, end * xPer), labels };
 }
 
 /**

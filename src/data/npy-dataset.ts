@@ -30,10 +30,18 @@ export function loadNpyDataset(
     name: xPath,
     count: x.shape[0],
     sampleShape: x.shape.slice(1),
+    dtype: numpyName(x.dtype),
     x: npyToFloat32(x),
     labels: labelsFor(y, yPath, outputShape),
   };
   return splitHoldout(dataset, validation);
+}
+
+/** NumPy's name for a descr: '<i8' → int64, '|b1' → bool. */
+function numpyName(descr: string): string {
+  if (descr === "|b1") return "bool";
+  const kind = { f: "float", i: "int", u: "uint" }[descr[1]] ?? descr;
+  return `${kind}${Number(descr.slice(2)) * 8}`;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

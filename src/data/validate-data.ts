@@ -2,8 +2,9 @@
 // labels vs the output (shape, class range, value range for the loss), and finite values.
 // Every problem is reported at once, with expected vs got and a hint.
 import { formatShape } from "../io/safetensors.ts";
+import type { Program } from "../runtime/ops.ts";
 import type { LossConfig } from "../runtime/train/losses.ts";
-import { sizeOf, type Dataset } from "./dataset.ts";
+import { isIntegerDtype, sizeOf, type Dataset } from "./dataset.ts";
 import { DataError } from "./data-error.ts";
 
 export interface ModelShapes {
@@ -11,6 +12,24 @@ export interface ModelShapes {
   readonly inputName: string;
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
+  /** `int` for token ids (`input ids: [64] int`); absent for floats. */
+  readonly inputDtype?: "int";
+  /** The vocabulary of the embedding that reads the token ids, to check them against. */
+  readonly vocab?: number;
+}
+
+/** The shapes, input dtype and token vocabulary of a program with one input and one output. */
+export function modelShapes(program: Program): ModelShapes {
+  const input = program.nodes[program.inputs[0]];
+  const attrs = input.attrs.op === "input" ? input.attrs : undefined;
+  const embedding = program.nodes.find((n) => n.attrs.op === "embedding" && n.inputs.includes(input.id));
+  return {
+    inputName: attrs?.name ?? input.name,
+    inputShape: input.shape,
+    outputShape: program.nodes[program.outputs[0]].shape,
+    ...(attrs?.dtype === "int" ? { inputDtype: "int" as const } : {}),
+    ...(embedding?.attrs.op === "embedding" ? { vocab: embedding.attrs.vocab } : {}),
+  };
 }
 
 /** Throws a DataError listing every problem; returns normally when the data fits. */
@@ -28,12 +47,35 @@ function checkSamples(model: ModelShapes, ds: Dataset): string[] {
       `samples have shape ${formatShape(got)}, but the model's input '${model.inputName}' is ${formatShape(want)}; ${shapeHint(got, want)}`,
     ];
   }
+  const dtype = ds.dtype ?? "float32";
+  if (model.inputDtype === "int" && !isIntegerDtype(dtype))
+    return [
+      `samples are ${dtype}, but the model's input '${model.inputName}' takes token ids (expected int32 or int64, found ${dtype}); save x.astype(np.int64)`,
+    ];
+  if (model.inputDtype !== "int" && isIntegerDtype(dtype))
+    return [
+      `samples are ${dtype}, but the model's input '${model.inputName}' is float (expected float32, found ${dtype}); ` +
+        `save x.astype(np.float32) (scaled to [0, 1] for 8-bit pixels), or declare the input \`${model.inputName}: [..] int\` for token ids`,
+    ];
   const bad = ds.x.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0)
     return [
       `sample ${Math.floor(bad / sizeOf(got))} holds ${ds.x[bad]}; clean the data (e.g. np.nan_to_num) before training`,
     ];
+  if (model.inputDtype === "int") return checkTokenIds(ds, model.vocab);
   return [];
+}
+
+/** Token ids must be whole numbers inside the embedding's vocabulary; the first bad one is named by sample and position. */
+function checkTokenIds(ds: Dataset, vocab: number | undefined): string[] {
+  const limit = vocab ?? Infinity;
+  const bad = ds.x.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= limit);
+  if (bad < 0) return [];
+  const per = sizeOf(ds.sampleShape);
+  const range = vocab === undefined ? "non-negative whole numbers" : `0..${vocab - 1}, the embedding's vocabulary`;
+  return [
+    `token id ${ds.x[bad]} at sample ${Math.floor(bad / per)}, position ${bad % per} is outside the vocabulary (expected ${range})`,
+  ];
 }
 
 function shapeHint(got: readonly number[], want: readonly number[]): string {

@@ -36,7 +36,7 @@ export const checkCodes = {
     severity: "error",
     title: "no current tensor (an op before any input)",
   },
-  NET3001: { severity: "error", title: "dense needs a rank-1 input" },
+  NET3001: { severity: "error", title: "dense needs a rank-1 input or a sequence [T, C]" },
   NET3002: { severity: "error", title: "value must be an integer" },
   NET3003: { severity: "error", title: "value out of range" },
   NET3004: {
@@ -57,6 +57,13 @@ export const checkCodes = {
   NET3010: { severity: "error", title: "reshape changes the element count" },
   NET3011: { severity: "error", title: "groups do not divide the channels" },
   NET3012: { severity: "error", title: "crop target larger than the input" },
+  NET3013: {
+    severity: "error",
+    title: "wrong element type: int token ids into an op other than embedding/take, or floats into embedding",
+  },
+  NET3014: { severity: "error", title: "attention heads do not divide the features" },
+  NET3015: { severity: "error", title: "positional table shorter than the sequence" },
+  NET3016: { severity: "error", title: "dense's tie names no embedding, or one of the wrong shape" },
   NET4001: {
     severity: "error",
     title: "unknown key in a train or predict section",

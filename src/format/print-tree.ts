@@ -30,7 +30,7 @@ export interface PConfigBody extends Base { kind: "ConfigBody"; entries: PEntry[
 export interface PEntry extends Base { kind: "ConfigEntry"; key: PLeaf; value: PNode }
 export interface PBody extends Base { kind: "Body"; statements: PNode[] }
 export interface PTrailer { label?: PLeaf; assertShape?: PNode }
-export interface PInput extends Base { kind: "Input"; name: PLeaf; shape: PNode }
+export interface PInput extends Base { kind: "Input"; name: PLeaf; shape: PNode; dtype?: PLeaf }
 export interface PLayer extends Base, PTrailer { kind: "Layer"; callee: PLeaf; args?: PArgList }
 export interface PFrom extends Base { kind: "From"; source: PLeaf }
 export interface PRepeat extends Base, PTrailer { kind: "Repeat"; count: PNode; index?: PLeaf; body: PBody }
@@ -67,7 +67,7 @@ export const childKeys: Record<PNode["kind"], readonly string[]> = {
   ConfigBody: ["entries"],
   ConfigEntry: ["key", "value"],
   Body: ["statements"],
-  Input: ["name", "shape"],
+  Input: ["name", "shape", "dtype"],
   Layer: ["callee", "args", "label", "assertShape"],
   From: ["source"],
   Repeat: ["count", "index", "body", "label", "assertShape"],
@@ -190,7 +190,13 @@ class TreeBuilder {
         return { kind: s.kind, model: this.leaf(s.model), body, span: s.span };
       }
       case "Input":
-        return { kind: "Input", name: this.leaf(s.name), shape: this.expr(s.shape), span: s.span };
+        return {
+          kind: "Input",
+          name: this.leaf(s.name),
+          shape: this.expr(s.shape),
+          ...(s.dtype ? { dtype: this.leaf({ kind: "Ident", name: s.dtype.name, span: s.dtype.span }) } : {}),
+          span: s.span,
+        };
       case "Layer":
         return {
           kind: "Layer",

@@ -42,7 +42,7 @@ function printNode(path: AstPath<PNode>, options: ParserOptions<PNode>, print: P
     case "Branches":
       return block(path, options, print, "bodies");
     case "Input":
-      return ["input ", print("name"), ": ", print("shape")];
+      return ["input ", print("name"), ": ", print("shape"), node.dtype ? [" ", print("dtype")] : ""];
     case "Layer": {
       const head = [print("callee"), gap(node.args), node.args ? print("args") : ""];
       return [head, trailer(node, print, alignedShapeColumn(path, options, head, print))];

@@ -95,6 +95,8 @@ export interface TrainConfig {
     | { readonly kind: "macro_f1" }
     | { readonly kind: "dice" }
     | { readonly kind: "top_k"; readonly k: number }
+    /** e^loss of a cross-entropy model (spec section 11). */
+    | { readonly kind: "perplexity" }
   )[];
   readonly span: Span;
 }

@@ -1,5 +1,5 @@
 // Small AST traversal helpers shared by the LSP features.
-import type { Arg, BlockDecl, Expr, ModelDecl, Statement } from "../syntax/ast.ts";
+import type { Arg, BlockDecl, Expr, LayerStmt, ModelDecl, Program, Statement } from "../syntax/ast.ts";
 import type { Span } from "../diagnostics/diagnostic.ts";
 
 /** A model or a block: the units that own parameters, labels and nested blocks. */
@@ -27,6 +27,17 @@ export function* statementsOf(body: readonly Statement[]): Generator<Statement> 
     yield statement;
     for (const nested of nestedBodies(statement)) yield* statementsOf(nested);
   }
+}
+
+/** Every op or block call of the file, in models and blocks at any depth. */
+export function* layerStatements(program: Program): Generator<LayerStmt> {
+  const visit = function* (body: readonly Statement[]): Generator<LayerStmt> {
+    for (const s of statementsOf(body)) {
+      if (s.kind === "Layer") yield s;
+      if (s.kind === "Block") yield* visit(s.body);
+    }
+  };
+  for (const item of program.items) if (item.kind === "Model" || item.kind === "Block") yield* visit(item.body);
 }
 
 /** The expressions written directly in a statement (not in nested statements). */

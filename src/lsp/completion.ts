@@ -6,6 +6,7 @@ import * as t from "../../grammar/tokens.ts";
 import { builtins } from "../check/evaluate.ts";
 import { ops } from "../check/ops/registry.ts";
 import type { Analysis } from "./analysis.ts";
+import { layerStatements } from "./ast-walk.ts";
 import { keysOf, optionSignature as optionText, type OptionDoc } from "./config-docs.ts";
 import { cursorContext, type CursorContext, type OpenCall } from "./cursor-context.ts";
 import { labelArgs, opDocs } from "./op-docs.ts";
@@ -104,6 +105,7 @@ function callItems(a: Analysis, call: OpenCall, visible: VisibleNames, ctx: Curs
     items.push(
       ...choices.map((c) => ({ label: c, kind: CompletionItemKind.EnumMember, detail: `${current} of ${sig.name}` })),
     );
+    if (sig.name === "dense" && current === "tie") items.push(...embeddingNameItems(a));
   }
   if (call.atArgStart && call.currentName === undefined) {
     const given = new Set([...call.named, ...positional.slice(0, call.positional).map((p) => p.name)]);
@@ -132,6 +134,16 @@ function callItems(a: Analysis, call: OpenCall, visible: VisibleNames, ctx: Curs
   }
   if (!takesLabel || call.currentName !== undefined) items.push(...values);
   return items;
+}
+
+/** `tie = "wte"`: the names given to embedding layers anywhere in the file. */
+function embeddingNameItems(a: Analysis): CompletionItem[] {
+  const names = new Set<string>();
+  for (const s of layerStatements(a.program)) {
+    const name = s.args.find((arg) => arg.name?.name === "name")?.value;
+    if (s.callee.name === "embedding" && name?.kind === "String") names.add(name.value);
+  }
+  return [...names].map((n) => ({ label: `"${n}"`, kind: CompletionItemKind.Reference, detail: "embedding layer" }));
 }
 
 function labelItems(visible: VisibleNames, a: Analysis): CompletionItem[] {

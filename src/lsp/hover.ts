@@ -83,7 +83,9 @@ function labelMarkdown(a: Analysis, s: NetSymbol): string {
   const header = code(s.kind === "input" ? `input ${s.name}` : `-> ${s.name}`);
   const shapes = facts ? distinctShapes(facts) : [];
   if (shapes.length === 0) return `${header}\nshape unknown (see the errors above it)`;
-  return `${header}\nshape ${shapes.map((sh) => `\`${shapeText(sh)}\``).join(", ")}`;
+  const stmt = s.node as Statement;
+  const ids = stmt.kind === "Input" && stmt.dtype?.name === "int" ? ", int token ids (for embedding or take)" : "";
+  return `${header}\nshape ${shapes.map((sh) => `\`${shapeText(sh)}\``).join(", ")}${ids}`;
 }
 
 function paramMarkdown(a: Analysis, s: NetSymbol): string {

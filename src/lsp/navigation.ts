@@ -1,5 +1,4 @@
 // Go to definition, find references, rename: all answered from the symbol index.
-import type { Span } from "../diagnostics/diagnostic.ts";
 import {
   DocumentHighlightKind,
   type DocumentHighlight,
@@ -7,8 +6,11 @@ import {
   type Range,
   type WorkspaceEdit,
 } from "vscode-languageserver";
+import type { Span } from "../diagnostics/diagnostic.ts";
+import type { LayerStmt } from "../syntax/ast.ts";
 import { parse } from "../syntax/parse.ts";
 import type { Analysis } from "./analysis.ts";
+import { contains, layerStatements } from "./ast-walk.ts";
 import { SymbolIndex, type NetSymbol } from "./symbol-index.ts";
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -22,8 +24,22 @@ function symbolAt(a: Analysis, offset: number): NetSymbol | undefined {
 
 export function definition(a: Analysis, uri: string, offset: number): Location | null {
   const symbol = symbolAt(a, offset);
-  return symbol ? { uri, range: a.lines.range(symbol.nameSpan) } : null;
+  if (symbol) return { uri, range: a.lines.range(symbol.nameSpan) };
+  const layer = tiedLayerAt(a, offset);
+  return layer ? { uri, range: a.lines.range(layer) } : null;
 }
+
+/** `tie = "wte"` under the cursor: the span of the `name = "wte"` it names, if written. */
+function tiedLayerAt(a: Analysis, offset: number): Span | undefined {
+  const layers = [...layerStatements(a.program)];
+  const tie = layers
+    .flatMap((s) => s.args)
+    .find((arg) => arg.name?.name === "tie" && arg.value.kind === "String" && contains(arg.value.span, offset))?.value;
+  if (tie?.kind !== "String") return undefined;
+  const named = (s: LayerStmt) => s.args.find((arg) => arg.name?.name === "name" && arg.value.kind === "String" && arg.value.value === tie.value);
+  return layers.map(named).find((arg) => arg !== undefined)?.value.span;
+}
+
 
 export function references(a: Analysis, uri: string, offset: number, includeDeclaration: boolean): Location[] {
   const symbol = symbolAt(a, offset);

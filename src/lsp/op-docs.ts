@@ -59,18 +59,19 @@ export const opDocs: Readonly<Record<keyof typeof ops, OpDoc>> = {
     choices: { ...padChoices, ...boolChoices("include_pad") },
   },
   globalavgpool: {
-    summary: "Global average pooling: [C] or [1, 1, C].",
+    summary: "Global average pooling: [H, W, C] → [C] or [1, 1, C]; [T, C] → [C], the mean over positions.",
     defaults: { keepdims: "false" },
     choices: boolChoices("keepdims"),
   },
   globalmaxpool: {
-    summary: "Global max pooling: [C] or [1, 1, C].",
+    summary: "Global max pooling: [H, W, C] → [C] or [1, 1, C]; [T, C] → [C].",
     defaults: { keepdims: "false" },
     choices: boolChoices("keepdims"),
   },
   dense: {
-    summary: "Fully connected layer on a rank-1 input. Params in·units (+ units).",
-    defaults: { bias: "true" },
+    summary:
+      'Fully connected layer on the last axis: [C] → [units], [T, C] → [T, units]. Params C·units (+ units); tie = "wte" uses that embedding\'s table as the kernel (bias only).',
+    defaults: { bias: "true", tie: "none" },
     choices: boolChoices("bias"),
   },
   flatten: { summary: "Flattens H, W, C (row-major NHWC) to one dimension." },
@@ -103,12 +104,67 @@ export const opDocs: Readonly<Record<keyof typeof ops, OpDoc>> = {
   add: { summary: "Adds labelled tensors to the current one (NHWC broadcasting)." },
   mul: { summary: "Multiplies the current tensor by labelled ones (NHWC broadcasting)." },
   concat: { summary: "Concatenates labelled tensors to the current one along an axis.", defaults: { axis: "-1" } },
+  sub: { summary: "Subtracts labelled tensors from the current one (broadcasting as add)." },
+  div: { summary: "Divides the current tensor by labelled ones (broadcasting as add)." },
+  maximum: { summary: "Elementwise maximum with labelled tensors (broadcasting as add)." },
+  minimum: { summary: "Elementwise minimum with labelled tensors (broadcasting as add)." },
+  embedding: {
+    summary: "Token ids [T] int → rows of a [vocab, dim] table: [T, dim]. Params vocab·dim.",
+  },
+  positional: {
+    summary:
+      'Adds rows 0…T−1 of a [length, C] position table to [T, C] (T ≤ length). "learned": length·C params; "sinusoidal": none.',
+    defaults: { mode: '"learned"' },
+    choices: { mode: ['"learned"', '"sinusoidal"'] },
+  },
+  class_token: { summary: "Prepends a learned row: [T, C] → [T+1, C] (ViT, BERT's [CLS]). Params C." },
+  layernorm: { summary: "Layer normalisation over the last axis. Params 2·C.", defaults: { eps: "1e-5" } },
+  rmsnorm: { summary: "RMS normalisation over the last axis (no centring, no beta). Params C.", defaults: { eps: "1e-6" } },
+  attention: {
+    summary:
+      "Multi-head scaled dot-product attention on [T, C] (PyTorch nn.MultiheadAttention). Params 4·C² + 4·C; MACs 4·T·C² + 2·T²·C. context = label: keys and values from that [S, C_ctx] sequence.",
+    defaults: { causal: "false", bias: "true", context: "none", dropout: "0" },
+    choices: boolChoices("causal", "bias"),
+  },
+  take: { summary: "One position of a sequence: [T, C] → [C]; a negative index counts from the end." },
+  lstm: {
+    summary:
+      "LSTM (gates i, f, c, o): [T, C] → [units], or [T, units] with return_sequences. Params 4·(units·(C + units) + units).",
+    defaults: { return_sequences: "false" },
+    choices: boolChoices("return_sequences"),
+  },
+  gru: {
+    summary:
+      "GRU (gates z, r, h; PyTorch nn.GRU = Keras reset_after): [T, C] → [units] or [T, units]. Params 3·(units·(C + units) + 2·units).",
+    defaults: { return_sequences: "false" },
+    choices: boolChoices("return_sequences"),
+  },
+  transpose: { summary: "Permutes the per-sample axes: transpose([1, 0]) swaps T and C." },
+  exp: activation("e^x."),
+  log: activation("Natural logarithm."),
+  sqrt: activation("Square root."),
+  abs: activation("|x|."),
+  neg: activation("−x."),
+  selu: activation("Scaled ELU with PyTorch's constants (λ ≈ 1.0507, α ≈ 1.6733)."),
+  hard_sigmoid: activation("relu6(x + 3) / 6."),
+  clip: { summary: "Clamps to [min, max]." },
+  prelu: { summary: "Leaky ReLU with a learned slope per channel. Params C." },
+  groupnorm: { summary: "Group normalisation (PyTorch nn.GroupNorm): statistics per sample and group. Params 2·C.", defaults: { eps: "1e-5" } },
+  instancenorm: {
+    summary: "Instance normalisation (PyTorch nn.InstanceNorm2d, affine): statistics per sample and channel. Params 2·C.",
+    defaults: { eps: "1e-5" },
+  },
 };
 
 /** Ops whose positional arguments (or `to =`) are labels of tensors. */
 export const labelArgs: Readonly<Record<string, "rest" | string>> = {
   add: "rest",
+  sub: "rest",
   mul: "rest",
+  div: "rest",
+  maximum: "rest",
+  minimum: "rest",
   concat: "rest",
   crop: "to",
+  attention: "context",
 };

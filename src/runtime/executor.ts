@@ -9,7 +9,8 @@ import type { BackwardCall, Kernel } from "./kernel.ts";
 import { sizeOf } from "./kernel.ts";
 import type { OpName, Program, ProgramNode } from "./ops.ts";
 import type { BatchnormFold, PlanOptions } from "./plan.ts";
-import { planExecution } from "./plan.ts";
+import { TokenRangeError } from "./kernels/embedding.ts";
+import { paramKey, planExecution } from "./plan.ts";
 import type { RngState } from "./rng.ts";
 import { Rng } from "./rng.ts";
 import { backwardStep } from "./timeline.ts";
@@ -166,7 +167,8 @@ class PlannedExecutor implements Executor {
       const paramViews: Float32Array[] = [];
       const gradViews: (Float32Array | null)[] = [];
       for (const spec of plan.specs[i]) {
-        const key = `${node.name}.${spec.name}`;
+        // A shared tensor (tied weights) is its owner's, gradient included: both accumulate.
+        const key = paramKey(node, spec);
         const offset = layout.offsets.get(key)!;
         const size = sizeOf(spec.shape);
         const values = view(offset, size);
@@ -296,10 +298,14 @@ class PlannedExecutor implements Executor {
       this.foldBatchnorms();
       this.paramsDirty = false;
     }
-    for (const { kernel, call, runs } of this.planned) {
+    for (const { node, kernel, call, runs } of this.planned) {
       call.batch = batch;
       call.training = this.mode;
-      if (runs) kernel.forward(call);
+      try {
+        if (runs) kernel.forward(call);
+      } catch (error) {
+        throw error instanceof TokenRangeError ? error.inLayer(node.name) : error;
+      }
     }
     this.lastBatch = batch;
     this.backwardReady = this.canTrain;

@@ -35,7 +35,37 @@ export interface Gemm {
    * and `col2imAdd`, same arguments and results), where the backend has them. */
   im2col?: typeof im2col;
   col2imAdd?: typeof col2imAdd;
+  /** Faster versions of attention's row softmax and its backward (kernels/attention.ts's
+   * `softmaxRows` and `softmaxRowsGrad`, same arguments and results). */
+  softmaxRows?: SoftmaxRows;
+  softmaxRowsGrad?: SoftmaxRowsGrad;
 }
+
+/** Softmax of `rows` rows of len scores at `at`, scaled, in place; row i sees keys
+ * 0 … i + offset when causal (the rest become 0). */
+export type SoftmaxRows = (
+  scores: Float32Array,
+  at: number,
+  rows: number,
+  len: number,
+  scale: number,
+  causal: boolean,
+  offset: number,
+) => void;
+
+/** dx (+)= scale·y·(dy − Σ dy·y) per row (dx may be dy when not accumulating). */
+export type SoftmaxRowsGrad = (
+  y: Float32Array,
+  yAt: number,
+  dy: Float32Array,
+  dyAt: number,
+  dx: Float32Array,
+  dxAt: number,
+  rows: number,
+  len: number,
+  scale: number,
+  accumulate: boolean,
+) => void;
 
 export type FusedActivation = "relu" | "relu6";
 

@@ -19,3 +19,7 @@ export { planMemory } from "./plan.ts";
 export { sliceProgram } from "./slice-program.ts";
 export type { RngState } from "./rng.ts";
 export { Rng } from "./rng.ts";
+export type { Decoder } from "./decoder.ts";
+export { createDecoder, decoderRefusal } from "./decoder.ts";
+export { TokenRangeError } from "./kernels/embedding.ts";
+export type { KernelParam } from "./kernel.ts";

@@ -16,7 +16,23 @@ const RELU_FAMILY: ReadonlySet<OpName> = new Set<OpName>([
   "gelu",
 ]);
 
-const CONSTANTS: Readonly<Record<string, number>> = { bias: 0, beta: 0, mean: 0, gamma: 1, var: 1 };
+const CONSTANTS: Readonly<Record<string, number>> = {
+  bias: 0,
+  beta: 0,
+  mean: 0,
+  gamma: 1,
+  var: 1,
+  query_bias: 0,
+  key_bias: 0,
+  value_bias: 0,
+  output_bias: 0,
+  // PyTorch's PReLU starts at slope 0.25.
+  alpha: 0.25,
+};
+
+/** Token, position and class-token tables: normal with std 0.02 (GPT-2, BERT, ViT). */
+const TABLES: ReadonlySet<string> = new Set(["embeddings", "token"]);
+const TABLE_STD = 0.02;
 
 /** Fan-in and fan-out of a weight tensor in our (Keras) layouts. */
 function fans(node: ProgramNode, spec: ParamSpec): { fanIn: number; fanOut: number } {
@@ -62,6 +78,10 @@ export function initializeParams(program: Program, seed: number): Map<string, Fl
       const values = new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
       if (!isWeight(spec)) {
         values.fill(CONSTANTS[spec.name]);
+        // Keras's unit_forget_bias: an LSTM's forget gate (the second quarter) starts at 1.
+        if (node.attrs.op === "lstm" && spec.name === "bias") values.fill(1, values.length / 4, values.length / 2);
+      } else if (TABLES.has(spec.name)) {
+        for (let i = 0; i < values.length; i++) values[i] = TABLE_STD * rng.normal();
       } else {
         const { fanIn, fanOut } = fans(node, spec);
         // Only the last weight of a separable layer (its pointwise) feeds the activation.

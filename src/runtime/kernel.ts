@@ -60,9 +60,17 @@ export interface SizeQuery<K extends OpName> {
   readonly training: boolean;
 }
 
+/** A param as a kernel declares it. `owner` names another layer whose tensor this node uses
+ * (tied weights: GPT-2's output dense reads the embedding's table): the executor passes that
+ * layer's tensor and gradient, so both nodes' gradients accumulate into one. */
+export interface KernelParam extends ParamSpec {
+  readonly owner?: string;
+}
+
 export interface Kernel<K extends OpName> {
-  /** The parameter tensors this op owns, in the order `params` arrays are passed. */
-  params(attrs: AttrsFor<K>, inShapes: readonly Shape[]): ParamSpec[];
+  /** The parameter tensors this op reads (its own and shared ones), in the order `params`
+   * arrays are passed. */
+  params(attrs: AttrsFor<K>, inShapes: readonly Shape[]): KernelParam[];
   forward(call: ForwardCall<K>): void;
   /** Requires a preceding training forward of the same batch; reads only what backwardReads says. */
   backward(call: BackwardCall<K>): void;

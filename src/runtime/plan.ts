@@ -5,7 +5,7 @@
 import type { Backend } from "./backend.ts";
 import type { FusedActivation } from "./gemm.ts";
 import { jsBackend } from "./backend.ts";
-import type { Kernel, KernelTable, Shape, SizeQuery } from "./kernel.ts";
+import type { Kernel, KernelParam, KernelTable, Shape, SizeQuery } from "./kernel.ts";
 import { sizeOf } from "./kernel.ts";
 import { referenceKernels } from "./kernels/registry.ts";
 import type { Placement } from "./memory-plan.ts";
@@ -33,8 +33,8 @@ export interface PlanOptions {
 export interface ExecutionPlan {
   readonly kernels: readonly Kernel<OpName>[];
   readonly inShapes: readonly (readonly Shape[])[];
-  /** Each node's params in its kernel's order. */
-  readonly specs: readonly (readonly ParamSpec[])[];
+  /** Each node's params in its kernel's order (shared ones name their owner). */
+  readonly specs: readonly (readonly KernelParam[])[];
   readonly needsGrad: readonly boolean[];
   /** Inference only: the relu/relu6 a node applies itself, and — for that activation node —
    * the node whose buffer it shares (it does not run); −1 elsewhere. */
@@ -86,6 +86,7 @@ export function planExecution(program: Program, options: PlanOptions): Execution
   const kernels = nodes.map((node) => table[node.attrs.op] as Kernel<OpName>);
   const inShapes = nodes.map((node) => node.inputs.map((id) => nodes[id].shape));
   const specs = nodes.map((node, i) => checkedParamSpecs(node, kernels[i].params(node.attrs, inShapes[i])));
+  checkSharedParams(nodes, specs);
   const query = (i: number): SizeQuery<OpName> => ({
     attrs: nodes[i].attrs,
     inShapes: inShapes[i],
@@ -103,8 +104,9 @@ export function planExecution(program: Program, options: PlanOptions): Execution
     needsGrad[i] = training && (isOutput[i] || consumers[i].some((j) => needsGrad[j]));
   }
 
+  // A shared tensor lives once, with its owner.
   const params = layoutParams(
-    nodes.map((node, i) => ({ name: node.name, specs: specs[i] })),
+    nodes.map((node, i) => ({ name: node.name, specs: specs[i].filter((spec) => spec.owner === undefined) })),
     training,
   );
   const { fusedActivation, sharesBufferOf, folded } = fuseLayers(program, kernels, consumers, isOutput, training);
@@ -243,8 +245,37 @@ function checkStructure(program: Program): void {
   }
 }
 
-/** The node's params as the kernel orders them, after checking they agree with the program's. */
-function checkedParamSpecs(node: ProgramNode, expected: ParamSpec[]): ParamSpec[] {
+/** The key of a param in the weights and the executor's maps: its owner's. */
+export function paramKey(node: ProgramNode, spec: KernelParam): string {
+  return `${spec.owner ?? node.name}.${spec.name}`;
+}
+
+/** Every shared param names a layer that has a tensor of that name, shape and trainability. */
+function checkSharedParams(nodes: readonly ProgramNode[], specs: readonly (readonly KernelParam[])[]): void {
+  nodes.forEach((node, i) => {
+    for (const spec of specs[i]) {
+      if (spec.owner === undefined) continue;
+      const j = nodes.findIndex((other) => other.name === spec.owner);
+      const owned = j >= 0 ? specs[j].find((s) => s.name === spec.name && s.owner === undefined) : undefined;
+      const agrees =
+        owned !== undefined &&
+        owned.trainable === spec.trainable &&
+        owned.shape.length === spec.shape.length &&
+        owned.shape.every((d, k) => d === spec.shape[k]);
+      if (!agrees) {
+        throw new Error(
+          `${node.name} (${node.attrs.op}) shares "${spec.owner}.${spec.name}" [${spec.shape.join(", ")}], ` +
+            `but ${j < 0 ? "no layer has that name" : `that layer has ${owned ? `[${owned.shape.join(", ")}]` : "no such tensor"}`}`,
+        );
+      }
+    }
+  });
+}
+
+/** The node's params as the kernel orders them, after checking its own agree with the
+ * program's (shared ones are listed by their owner). */
+function checkedParamSpecs(node: ProgramNode, all: KernelParam[]): KernelParam[] {
+  const expected = all.filter((spec) => spec.owner === undefined);
   const describe = (list: readonly ParamSpec[]) =>
     list.map((s) => `${s.name} [${s.shape.join(", ")}]${s.trainable ? "" : " (non-trainable)"}`).join(", ") || "none";
   const agrees =
@@ -263,5 +294,5 @@ function checkedParamSpecs(node: ProgramNode, expected: ParamSpec[]): ParamSpec[
       `${node.name} (${node.attrs.op}): the program lists params ${describe(node.params)} but the kernel expects ${describe(expected)}`,
     );
   }
-  return expected;
+  return all;
 }

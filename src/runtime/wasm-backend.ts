@@ -15,6 +15,7 @@ import type { Program } from "./ops.ts";
 import { planMemory } from "./plan.ts";
 import type { ConvGeometry as JsConvGeometry } from "./kernels/conv-geometry.ts";
 import { col2imAdd, im2col } from "./kernels/conv-geometry.ts";
+import { softmaxRows, softmaxRowsGrad } from "./kernels/attention.ts";
 import type { ConvGeometry, WasmKernelOptions, WasmKernels } from "./wasm/kernels.ts";
 import { createWasmKernels } from "./wasm/kernels.ts";
 import { packStrassenB, strassenGemm, strassenPackedFloats, strassenPays } from "./wasm/strassen.ts";
@@ -194,6 +195,17 @@ function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: numb
   const panel = kernels.panelWidth;
   return {
     paramsChanged: () => cache.clear(),
+    softmaxRows(scores, at, rows, len, scale, causal, offset) {
+      if (scores.buffer !== buffer) return softmaxRows(scores, at, rows, len, scale, causal, offset);
+      kernels.softmaxRows({ p: scores.byteOffset + 4 * at, rows, len, scale, causalOffset: causal ? offset : undefined });
+    },
+    softmaxRowsGrad(y, yAt, dy, dyAt, dx, dxAt, rows, len, scale, accumulate) {
+      if (y.buffer !== buffer || dy.buffer !== buffer || dx.buffer !== buffer) {
+        return softmaxRowsGrad(y, yAt, dy, dyAt, dx, dxAt, rows, len, scale, accumulate);
+      }
+      const at = (array: Float32Array, offset: number) => array.byteOffset + 4 * offset;
+      kernels.softmaxGrad({ y: at(y, yAt), dy: at(dy, dyAt), dx: at(dx, dxAt), rows, len, scale, accumulate });
+    },
     im2col(g, image, n0, count, channel0, groupC, cols) {
       // The SIMD im2col moves whole window rows, so it wins at any channel count.
       if (groupC !== g.c || image.buffer !== buffer || cols.buffer !== buffer) {

@@ -8,6 +8,8 @@ import { activationKernels } from "./kernels/activation.ts";
 import { globalAvgpoolKernel, globalMaxpoolKernel } from "./kernels/global-pool.ts";
 import { avgpoolKernel, maxpoolKernel } from "./kernels/pool.ts";
 import { addKernel, mulKernel } from "./kernels/broadcast.ts";
+import { layernormKernel, rmsnormKernel } from "./kernels/normalization.ts";
+import { softmaxKernel } from "./kernels/softmax.ts";
 import type { ElementwiseActivation, PoolGeometry, WasmKernels } from "./wasm/kernels.ts";
 import { GRAD_FROM_INPUT } from "./wasm/elementwise-kernel.ts";
 
@@ -28,7 +30,7 @@ function activation<K extends ElementwiseActivation>(kernels: WasmKernels, kind:
     backward(call) {
       const [dx] = call.inGrads;
       if (!dx) return;
-      // The derivative's argument: the output, or the input for swish (as the reference's).
+      // The derivative's argument: the output, or the input for swish and GELU (as the reference's).
       const from = GRAD_FROM_INPUT.has(kind) ? call.inputs[0] : call.output;
       if (!inMemory(kernels, [from, call.outGrad, dx])) return reference.backward(call);
       const n = call.batch * sizeOf(call.outShape);
@@ -123,7 +125,81 @@ function broadcast<K extends "add" | "mul">(kernels: WasmKernels, kind: K, refer
   };
 }
 
-/** The activation, pool and broadcast kernels of a WebAssembly backend. */
+/** layernorm / rmsnorm over the last axis on the row kernels; the statistics they keep for
+ * backward (mean and 1/σ per row) are laid out as the reference kernel's. */
+function norm<K extends "layernorm" | "rmsnorm">(kernels: WasmKernels, reference: Kernel<K>): Kernel<K> {
+  const centre = reference === (layernormKernel as unknown);
+  const rowsOf = (call: ForwardCall<K>) => {
+    const shape = call.inShapes[0];
+    const c = shape[shape.length - 1]!;
+    return { rows: (call.batch * sizeOf(shape)) / c, c };
+  };
+  return {
+    ...reference,
+    forward(call) {
+      const [gamma, beta] = call.params;
+      const stats = call.saved.length > 0 ? call.saved : null;
+      if (!inMemory(kernels, [call.inputs[0], call.output, gamma, beta ?? null, stats])) return reference.forward(call);
+      const { eps } = call.attrs as AttrsFor<"layernorm">;
+      kernels.layernorm({
+        x: call.inputs[0].byteOffset,
+        gamma: gamma.byteOffset,
+        beta: beta?.byteOffset,
+        y: call.output.byteOffset,
+        stats: stats?.byteOffset,
+        ...rowsOf(call),
+        eps,
+        centre,
+      });
+    },
+    backward(call) {
+      const [dx] = call.inGrads;
+      const [dgamma, dbeta] = call.paramGrads;
+      const [x, gamma] = [call.inputs[0], call.params[0]];
+      if (!inMemory(kernels, [x, gamma, call.saved, call.outGrad, dx, dgamma, dbeta ?? null])) return reference.backward(call);
+      kernels.layernormGrad({
+        x: x.byteOffset,
+        gamma: gamma.byteOffset,
+        stats: call.saved.byteOffset,
+        dy: call.outGrad.byteOffset,
+        dx: dx?.byteOffset,
+        dgamma: dgamma?.byteOffset,
+        dbeta: dbeta?.byteOffset,
+        ...rowsOf(call),
+        centre,
+      });
+    },
+  };
+}
+
+/** softmax over the last axis on the row kernels (other axes: the reference's strided loops). */
+function softmax(kernels: WasmKernels): Kernel<"softmax"> {
+  const reference = softmaxKernel;
+  const lastAxis = (call: ForwardCall<"softmax">) => call.attrs.axis === call.outShape.length - 1;
+  const rowsOf = (call: ForwardCall<"softmax">) => {
+    const len = call.outShape[call.outShape.length - 1]!;
+    return { rows: (call.batch * sizeOf(call.outShape)) / len, len };
+  };
+  return {
+    ...reference,
+    forward(call) {
+      const [x] = call.inputs;
+      if (!lastAxis(call) || !inMemory(kernels, [x, call.output])) return reference.forward(call);
+      const { rows, len } = rowsOf(call);
+      if (x !== call.output) call.output.set(x.subarray(0, rows * len));
+      kernels.softmaxRows({ p: call.output.byteOffset, rows, len, scale: 1 });
+    },
+    backward(call) {
+      const [dx] = call.inGrads;
+      if (!dx) return;
+      if (!lastAxis(call) || !inMemory(kernels, [call.output, call.outGrad, dx])) return reference.backward(call);
+      const { rows, len } = rowsOf(call);
+      kernels.softmaxGrad({ y: call.output.byteOffset, dy: call.outGrad.byteOffset, dx: dx.byteOffset, rows, len, scale: 1, accumulate: true });
+    },
+  };
+}
+
+/** The activation, pool, broadcast, normalisation and softmax kernels of a WebAssembly backend. */
 export function wasmLayerKernels(kernels: WasmKernels): Partial<KernelTable> {
   return {
     relu: activation(kernels, "relu"),
@@ -131,11 +207,15 @@ export function wasmLayerKernels(kernels: WasmKernels): Partial<KernelTable> {
     sigmoid: activation(kernels, "sigmoid"),
     tanh: activation(kernels, "tanh"),
     swish: activation(kernels, "swish"),
+    gelu: activation(kernels, "gelu"),
     maxpool: pool(kernels, maxpoolKernel),
     avgpool: pool(kernels, avgpoolKernel),
     globalmaxpool: pool(kernels, globalMaxpoolKernel),
     globalavgpool: pool(kernels, globalAvgpoolKernel),
     add: broadcast(kernels, "add", addKernel),
     mul: broadcast(kernels, "mul", mulKernel),
+    layernorm: norm(kernels, layernormKernel),
+    rmsnorm: norm(kernels, rmsnormKernel),
+    softmax: softmax(kernels),
   };
 }

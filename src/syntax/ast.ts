@@ -96,11 +96,13 @@ export type Statement =
   | ScalingStmt
   | BlockDecl;
 
-/** `input x: [28, 28, 1]` */
+/** `input x: [28, 28, 1]`, `input ids: [64] int` */
 export interface InputStmt {
   readonly kind: "Input";
   readonly name: Ident;
   readonly shape: ListExpr;
+  /** `int` for token ids (spec section 11); absent when not written (float). */
+  readonly dtype?: { readonly name: "int" | "float"; readonly span: Span };
   readonly span: Span;
 }
 

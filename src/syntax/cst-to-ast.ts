@@ -194,7 +194,12 @@ export class AstBuilder {
     const c = node.children;
     const span = this.spanOr(node);
     const shape = this.shape(c.shape?.[0]) ?? { kind: "List", elements: [this.errorExpr(span.end)], span: at(span.end) };
-    return { kind: "Input", name: this.ident(c.name, span.end), shape, span };
+    const dtypeToken = c.dtype?.[0];
+    const dtype =
+      dtypeToken && isRealToken(dtypeToken) && t.isDtypeWord(dtypeToken.image)
+        ? { dtype: { name: dtypeToken.image, span: tokenSpan(dtypeToken) } }
+        : {};
+    return { kind: "Input", name: this.ident(c.name, span.end), shape, ...dtype, span };
   }
 
   layerStmt(node: C.LayerStmtCstNode): A.LayerStmt {

@@ -37,7 +37,7 @@ describe("loadData (--data)", () => {
   });
   it("refuses anything else with the choices", () => {
     expect(() => loadData("cifar", [10], 0)).toThrow(
-      "unknown --data 'cifar'; use mnist, nuclei or a pair of NumPy files x.npy,y.npy",
+      "unknown --data 'cifar'; use mnist, nuclei, words, text:FILE or a pair of NumPy files x.npy,y.npy",
     );
   });
 });

@@ -67,6 +67,19 @@ export function sampleInput(size: number, seed: number): Float32Array {
   return x;
 }
 
+/** Deterministic inputs for a model's first input: token ids below the vocabulary of the
+ * embeddings reading it for an `int` input, values in [-1, 1) otherwise. */
+export function modelInput(graph: Graph, batch: number, seed: number): Float32Array {
+  const input = graph.nodes[graph.inputs[0]];
+  const size = batch * input.shape.reduce((a, b) => a * b, 1);
+  const x = sampleInput(size, seed);
+  if (input.attrs.op !== "input" || input.attrs.dtype !== "int") return x;
+  const vocab = Math.min(
+    ...graph.nodes.flatMap((node) => (node.attrs.op === "embedding" && node.inputs.includes(input.id) ? [node.attrs.vocab] : [])),
+  );
+  return x.map((v) => Math.floor(((v + 1) / 2) * vocab));
+}
+
 export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) return Infinity;
   let max = 0;

@@ -69,4 +69,29 @@ describe.concurrent("example totals", async () => {
     expect([full.params.total, full.macs]).toEqual([2_359_296, 462_422_016]);
     expect([separable.params.total, separable.macs]).toEqual([266_752, 52_283_392]);
   });
+
+  it("vit_b16.net: torchvision vit_b_16, 86,567,656 params, 17,563,828,224 MACs", async () => {
+    const s = await summary("vit_b16.net");
+    expect([s.params.total, s.macs, s.input, s.output]).toEqual([86_567_656, 17_563_828_224, [[224, 224, 3]], [[1000]]]);
+  });
+
+  it("gpt2.net: GPT-2 small with the tied head, 124,439,808 params, 145,824,153,600 MACs", async () => {
+    const s = await summary("gpt2.net");
+    expect([s.params.total, s.macs, s.input, s.output]).toEqual([124_439_808, 145_824_153_600, [[1024]], [[1024, 50257]]]);
+  });
+
+  it("bert_base.net: BERT-base with the pooler, 109,482,240 params, 48,318,971,904 MACs", async () => {
+    const s = await summary("bert_base.net");
+    expect([s.params.total, s.macs, s.input, s.output]).toEqual([109_482_240, 48_318_971_904, [[512], [512]], [[768]]]);
+  });
+
+  it("lstm_text.net: the Keras LSTM classifier, 2,609,473 params, 9,830,464 MACs", async () => {
+    const s = await summary("lstm_text.net");
+    expect([s.params.total, s.macs, s.input, s.output]).toEqual([2_609_473, 9_830_464, [[200]], [[1]]]);
+    // The token-id input is marked int; float layers carry no dtype key.
+    expect(s.layers.slice(0, 2)).toEqual([
+      { name: "ids", op: "input", output: [200], dtype: "int", params: 0, macs: 0, line: 5 },
+      { name: "embedding_0", op: "embedding", output: [200, 128], params: 2_560_000, macs: 0, line: 6 },
+    ]);
+  });
 });

@@ -159,3 +159,30 @@ describe("signature help", () => {
     expect(help(model("  relu|"))).toBeNull();
   });
 });
+
+describe("sequence ops in the editor (spec section 11)", () => {
+  const gpt = (body: string) => `model G {
+  input ids: [16] int
+  embedding(27, 32, name = "wte") -> e
+  positional(16)
+${body}
+}
+`;
+
+  it("completion offers the new ops, their option words and context labels", () => {
+    const ops = labels(gpt("  |"));
+    expect(ops).toEqual(expect.arrayContaining(["attention", "layernorm", "embedding", "lstm", "gru", "take", "rmsnorm"]));
+    expect(labels(gpt("  attention(4, causal = |"))).toEqual(expect.arrayContaining(["true", "false"]));
+    expect(labels(gpt("  positional(16, mode = |"))).toEqual(expect.arrayContaining(['"learned"', '"sinusoidal"']));
+    expect(labels(gpt("  attention(4, context = |"))).toContain("e");
+    expect(labels(gpt("  sub(|"))).toContain("e");
+    expect(labels(gpt("  dense(27, tie = |"))).toContain('"wte"');
+  });
+
+  it("signature help shows attention's defaults and marks the argument", () => {
+    const h = help(gpt("  attention(4, causal = true, |"))!;
+    const sig = h.signatures[0]!;
+    expect(sig.label).toBe("attention(heads, causal = false, bias = true, context = none, dropout = 0)");
+    expect(help(gpt("  dense(27, tie = |"))!.signatures[0]!.label).toBe("dense(units, bias = true, tie = none)");
+  });
+});

@@ -19,7 +19,23 @@ const samples: Record<string, string> = {
   amount: "1",
   k: "2",
   tensors: "x",
+  vocab: "10",
+  dim: "4",
+  length: "16",
+  heads: "2",
+  index: "-1",
+  perm: "[2, 0, 1]",
+  min: "-1",
+  max: "1",
+  groups: "2",
 };
+
+/** The input each op is tried on: an image, except for the ops of sequences (spec section 11). */
+function inputOf(op: string): string {
+  if (op === "embedding") return "[16] int";
+  if (["positional", "class_token", "attention", "take", "lstm", "gru"].includes(op)) return "[16, 8]";
+  return "[16, 16, 8]";
+}
 
 function errorsOf(text: string) {
   return analyze(text, 1).diagnostics.filter((d) => d.severity === "error");
@@ -44,7 +60,7 @@ describe("op docs", () => {
         .filter((p) => p.default !== undefined)
         .map((p) => `${p.name} = ${samples[p.default!] ?? p.default}`);
       const prefix = name === "dense" ? "flatten\n  " : "";
-      const text = `model M {\n  input x: [16, 16, 8]\n  ${prefix}${name}(${required.join(", ")}) -> a\n  from x\n  ${prefix}${name}(${[...required, ...given].join(", ")}) -> b\n  output a, b\n}\n`;
+      const text = `model M {\n  input x: ${inputOf(name)}\n  ${prefix}${name}(${required.join(", ")}) -> a\n  from x\n  ${prefix}${name}(${[...required, ...given].join(", ")}) -> b\n  output a, b\n}\n`;
       expect(errorsOf(text)).toEqual([]);
       const a = analyze(text, 1);
       const layers = (a.program.items[0] as ModelDecl).body.filter(
@@ -64,7 +80,7 @@ describe("op docs", () => {
           .map((p) => samples[p.name]!);
         const prefix = name === "dense" ? "flatten\n  " : "";
         for (const choice of choices) {
-          const text = `model M {\n  input x: [16, 16, 8]\n  ${prefix}${name}(${[...required, `${arg} = ${choice}`].join(", ")})\n}\n`;
+          const text = `model M {\n  input x: ${inputOf(name)}\n  ${prefix}${name}(${[...required, `${arg} = ${choice}`].join(", ")})\n}\n`;
           expect(errorsOf(text), `${name}(${arg} = ${choice})`).toEqual([]);
         }
       }

@@ -79,3 +79,30 @@ describe("hover", () => {
     expect(hover(b, b.text.indexOf("\n  input"))).toBeNull();
   });
 });
+
+describe("hover on sequence models", () => {
+  const gpt2 = analyze(readFileSync(join(repoRoot, "examples/gpt2.net"), "utf8"), 1);
+
+  it("on attention inside the decoder block: its shape and sums over the 12 expansions", () => {
+    const h = hoverAt("attention(", 1, gpt2)!;
+    expect(h).toContain("over 12 expansions");
+    expect(h).toContain("`1024×768`");
+    // 12 · (4·768² + 4·768) params; 12 · (4·1024·768² + 2·1024²·768) MACs
+    expect(h).toContain("params **28,348,416**");
+    expect(h).toContain("MACs **48,318,382,080**");
+    expect(h).toContain("Multi-head scaled dot-product attention");
+  });
+
+  it("on the model: the exact GPT-2 totals", () => {
+    const h = hoverAt("model GPT2", 7, gpt2)!;
+    expect(h).toContain("**124,439,808**");
+    expect(h).toContain("**145,824,153,600**");
+  });
+});
+
+describe("hover on an int input", () => {
+  it("says it holds token ids", () => {
+    const lstm = analyze(readFileSync(join(repoRoot, "examples/lstm_text.net"), "utf8"), 1);
+    expect(hoverAt("input ids", 7, lstm)).toContain("shape `200`, int token ids (for embedding or take)");
+  });
+});

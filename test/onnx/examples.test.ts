@@ -9,7 +9,7 @@ import type { Program } from "../../src/runtime/ops.ts";
 import { initializeParams } from "../../src/runtime/index.ts";
 import { parse } from "../../src/syntax/parse.ts";
 import { exportOnnx } from "../../src/backends/onnx/index.ts";
-import { expectRuntimeParity, runOnnx } from "./onnx-harness.ts";
+import { expectRuntimeParity, runOnnx, type BatchedArray } from "./onnx-harness.ts";
 
 const examplesDir = new URL("../../examples/", import.meta.url);
 const exampleFiles = readdirSync(examplesDir)
@@ -53,11 +53,24 @@ function constantWeights(graph: Graph): Map<string, Float32Array> {
   );
 }
 
-function inputsFor(graph: Graph, batch: number) {
+/** The smallest vocabulary among the embeddings reading input `id` (token ids stay below it). */
+function vocabOf(graph: Graph, id: number): number {
+  const vocabs = graph.nodes.flatMap((n) => (n.attrs.op === "embedding" && n.inputs[0] === id ? [n.attrs.vocab] : []));
+  return Math.min(...vocabs, 2 ** 24);
+}
+
+function inputsFor(graph: Graph, batch: number): BatchedArray[] {
   return graph.inputs.map((id, k) => {
-    const shape = graph.nodes.find((n) => n.id === id)!.shape;
-    const size = batch * shape.reduce((a, d) => a * d, 1);
-    return { shape: [batch, ...shape], data: Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.61 + k)) };
+    const node = graph.nodes.find((n) => n.id === id)!;
+    const size = batch * node.shape.reduce((a, d) => a * d, 1);
+    const wave = (i: number) => Math.sin(i * 0.61 + k);
+    if (node.attrs.op === "input" && node.attrs.dtype === "int") {
+      // Token ids spread over the whole vocabulary.
+      const vocab = vocabOf(graph, id);
+      const data = Float32Array.from({ length: size }, (_, i) => Math.min(vocab - 1, Math.floor((0.5 + 0.5 * wave(i)) * vocab)));
+      return { shape: [batch, ...node.shape], data, dtype: "int" as const };
+    }
+    return { shape: [batch, ...node.shape], data: Float32Array.from({ length: size }, (_, i) => wave(i)) };
   });
 }
 

@@ -8,6 +8,8 @@ import type { Program } from "../../src/runtime/ops.ts";
 export interface BatchedArray {
   readonly shape: readonly number[];
   readonly data: Float32Array;
+  /** Token ids: fed to onnxruntime as int64 (the runtime carries them as float32 values). */
+  readonly dtype?: "int";
 }
 
 /** Creates an onnxruntime session (the validity check) and runs it on NHWC inputs. */
@@ -15,13 +17,18 @@ export async function runOnnx(model: Uint8Array, inputs: readonly BatchedArray[]
   const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1 });
   const feeds: Record<string, ort.Tensor> = {};
   session.inputNames.forEach((name, i) => {
-    feeds[name] = new ort.Tensor("float32", inputs[i].data, inputs[i].shape as number[]);
+    const { data, shape, dtype } = inputs[i];
+    feeds[name] =
+      dtype === "int"
+        ? new ort.Tensor("int64", BigInt64Array.from(data, (v) => BigInt(v)), shape as number[])
+        : new ort.Tensor("float32", data, shape as number[]);
   });
   const results = await session.run(feeds);
-  return session.outputNames.map((name) => ({
-    shape: results[name].dims,
-    data: results[name].data as Float32Array,
-  }));
+  return session.outputNames.map((name) => {
+    const data = results[name].data;
+    // An int64 output (take of token ids) compares as float values.
+    return { shape: results[name].dims, data: data instanceof BigInt64Array ? Float32Array.from(data, Number) : (data as Float32Array) };
+  });
 }
 
 /** |a − e| ≤ atol + rtol·|e| elementwise, reporting the worst element on failure. */
@@ -66,7 +73,11 @@ export async function expectRuntimeParity(
       shape: [batch, ...program.nodes.find((n) => n.id === program.outputs[i])!.shape],
       data: Float32Array.from(data),
     }));
-  const actual = await runOnnx(exportOnnx(program, weights), inputs);
+  const typed = inputs.map((x, i) => {
+    const attrs = program.nodes.find((n) => n.id === program.inputs[i])!.attrs;
+    return attrs.op === "input" && attrs.dtype === "int" ? { ...x, dtype: "int" as const } : x;
+  });
+  const actual = await runOnnx(exportOnnx(program, weights), typed);
   expect(actual).toHaveLength(expected.length);
   expected.forEach((e, i) => expectClose(actual[i], e, `${what} output ${i}`));
 }

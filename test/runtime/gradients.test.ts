@@ -7,22 +7,10 @@ import type { OpAttrs } from "../../src/runtime/ops.ts";
 import type { Shape } from "../../src/runtime/kernel.ts";
 import { sizeOf } from "../../src/runtime/kernel.ts";
 import { Rng } from "../../src/runtime/rng.ts";
-import type { GradCheckOptions, KernelCase } from "./kernel-harness.ts";
+import type { GradCase, KernelCase } from "./kernel-harness.ts";
 import { distinctArray, kernelFor, randomArray, worstGradError } from "./kernel-harness.ts";
 
 const TOLERANCE = 5e-3;
-
-interface GradCase {
-  readonly name: string;
-  readonly attrs: OpAttrs;
-  readonly inShapes: Shape[];
-  readonly outShape: Shape;
-  readonly batch?: number;
-  readonly training?: boolean;
-  /** Spread-out, tie-free inputs for max-like and piecewise ops. */
-  readonly distinct?: boolean;
-  readonly options?: GradCheckOptions;
-}
 
 function convOut(size: number, k: number, stride: number, padBefore: number, padAfter: number, dilation = 1): number {
   return Math.floor((size + padBefore + padAfter - dilation * (k - 1) - 1) / stride) + 1;

@@ -109,3 +109,28 @@ describe("Rng", () => {
     expect(words).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492]);
   });
 });
+
+describe("initializeParams on sequence layers", () => {
+  it("gives tables std 0.02, attention biases 0, the LSTM forget gate bias 1 and prelu 0.25", () => {
+    const b = new ProgramBuilder();
+    const ids = b.input("ids", [64], "int");
+    let x = b.op({ op: "embedding", vocab: 500, dim: 32 }, ids, [64, 32]);
+    x = b.op({ op: "positional", length: 64, mode: "learned" }, x, [64, 32]);
+    x = b.op({ op: "attention", heads: 4, causal: false, bias: true, dropout: 0, context: false }, x, [64, 32]);
+    x = b.op({ op: "prelu" }, x, [64, 32]);
+    x = b.op({ op: "lstm", units: 8, returnSequences: false }, x, [8]);
+    const params = initializeParams(b.build([x]), 3);
+    expect(std(params.get("embedding_0.embeddings")!)).toBeCloseTo(0.02, 2);
+    expect(std(params.get("positional_0.embeddings")!)).toBeCloseTo(0.02, 2);
+    for (const name of ["query_bias", "key_bias", "value_bias", "output_bias"]) {
+      expect([...params.get(`attention_0.${name}`)!].every((v) => v === 0)).toBe(true);
+    }
+    // Glorot uniform for the projections: limit √(6/(32 + 32)).
+    const query = params.get("attention_0.query_kernel")!;
+    expect(Math.max(...query.map(Math.abs))).toBeLessThanOrEqual(Math.sqrt(6 / 64));
+    expect(std(query)).toBeGreaterThan(0.1);
+    expect([...params.get("prelu_0.alpha")!]).toEqual(new Array(32).fill(0.25));
+    const bias = [...params.get("lstm_0.bias")!];
+    expect(bias).toEqual([...new Array(8).fill(0), ...new Array(8).fill(1), ...new Array(16).fill(0)]);
+  });
+});

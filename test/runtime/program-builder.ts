@@ -9,14 +9,14 @@ export class ProgramBuilder {
   private readonly inputs: number[] = [];
   private readonly counts = new Map<string, number>();
 
-  input(name: string, shape: Shape): number {
-    const id = this.add({ op: "input", name }, [], shape, name);
+  input(name: string, shape: Shape, dtype?: "int"): number {
+    const id = this.add(dtype ? { op: "input", name, dtype } : { op: "input", name }, [], shape, name);
     this.inputs.push(id);
     return id;
   }
 
-  op(attrs: OpAttrs, inputs: number | number[], shape: Shape): number {
-    return this.add(attrs, Array.isArray(inputs) ? inputs : [inputs], shape);
+  op(attrs: OpAttrs, inputs: number | number[], shape: Shape, name?: string): number {
+    return this.add(attrs, Array.isArray(inputs) ? inputs : [inputs], shape, name);
   }
 
   build(outputs: number[]): Program {
@@ -34,7 +34,11 @@ export class ProgramBuilder {
       attrs,
       inputs,
       shape,
-      params: kernelFor(attrs.op).params(attrs, inShapes),
+      // A shared (tied) tensor is listed by its owner only, as the checker lists it.
+      params: kernelFor(attrs.op)
+        .params(attrs, inShapes)
+        .filter((spec) => spec.owner === undefined)
+        .map(({ name, shape, trainable }) => ({ name, shape, trainable })),
     });
     return id;
   }

@@ -280,3 +280,26 @@ describe("spans", () => {
     expect(full.slice(inner.span.start, inner.span.end)).toBe("if b { } else { relu }");
   });
 });
+
+describe("input dtypes (spec section 11)", () => {
+  it("reads `int` after the shape, with its span", () => {
+    const text = "input ids: [64] int\nembedding(100, 8)";
+    const [input, layer] = statementsOf(text);
+    expect(input!.kind === "Input" && input.dtype?.name).toBe("int");
+    const start = "model M {\n".length + text.indexOf("int");
+    expect(input!.kind === "Input" && input.dtype?.span).toEqual({ start, end: start + 3 });
+    expect(layer!.kind === "Layer" && layer.callee.name).toBe("embedding");
+  });
+
+  it("leaves a plain input without a dtype, and the next statement a layer", () => {
+    const [input, layer] = statementsOf("input x: [4] relu");
+    expect(input!.kind === "Input" && input.dtype).toBeUndefined();
+    expect(layer!.kind === "Layer" && layer.callee.name).toBe("relu");
+  });
+
+  it("keeps `int` usable as a name elsewhere", () => {
+    const model = parseOk("model M(int = 3) { input x: [int] dense(int) }").items[0] as ModelDecl;
+    expect(model.params[0]!.name.name).toBe("int");
+    expect(model.body.map((s) => s.kind)).toEqual(["Input", "Layer"]);
+  });
+});

@@ -52,8 +52,10 @@ export function paramSpecsInOrder(
   return graph.nodes.flatMap((node) => {
     const kernel = referenceKernels[node.attrs.op] as Kernel<OpName>;
     const inShapes = node.inputs.map((id) => graph.nodes[id].shape);
+    // A shared (tied) tensor is stored once, with the layer that owns it.
     return kernel
       .params(node.attrs, inShapes)
+      .filter((spec) => spec.owner === undefined)
       .map((spec) => ({ key: `${node.name}.${spec.name}`, spec }));
   });
 }

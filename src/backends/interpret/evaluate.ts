@@ -5,7 +5,7 @@ import { batches } from "../../data/batches.ts";
 import type { Dataset } from "../../data/dataset.ts";
 import type { Executor } from "../../runtime/index.ts";
 import { computeLoss, softmax, type LossPlan } from "../../runtime/train/losses.ts";
-import { ConfusionMatrix, createMetric } from "../../runtime/train/metrics.ts";
+import { ConfusionMatrix, createMetric, isStreamed, metricName, perplexity } from "../../runtime/train/metrics.ts";
 
 export interface Evaluation {
   readonly loss: number;
@@ -30,7 +30,7 @@ export function evaluate(executor: Executor, data: Dataset, ctx: EvaluationConte
   const wasTraining = executor.training;
   executor.training = false;
   try {
-    const metrics = ctx.config.metrics.map((m) => createMetric(m, ctx.classes));
+    const metrics = ctx.config.metrics.filter(isStreamed).map((m) => createMetric(m, ctx.classes));
     const matrix = new ConfusionMatrix(Math.max(ctx.classes, 2));
     let lossSum = 0;
     for (const batch of batches(data, executor.maxBatch)) {
@@ -42,9 +42,14 @@ export function evaluate(executor: Executor, data: Dataset, ctx: EvaluationConte
     }
     const classes = matrix.classes;
     const range = Array.from({ length: classes }, (_, c) => c);
+    const loss = lossSum / data.count;
+    const streamed = new Map(metrics.map((m) => [m.name, m.result()]));
     return {
-      loss: lossSum / data.count,
-      metrics: Object.fromEntries(metrics.map((m) => [m.name, m.result()])),
+      loss,
+      // In the train section's order; perplexity comes from the loss.
+      metrics: Object.fromEntries(
+        ctx.config.metrics.map((m) => (m.kind === "perplexity" ? ["perplexity", perplexity(loss)] : [metricName(m), streamed.get(metricName(m))!])),
+      ),
       precision: range.map((c) => matrix.precision(c)),
       recall: range.map((c) => matrix.recall(c)),
       confusion: range.map((t) => range.map((p) => matrix.counts[t * classes + p])),

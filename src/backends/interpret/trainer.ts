@@ -229,6 +229,12 @@ export function weightsOf(graph: Graph, params: ReadonlyMap<string, Float32Array
   return out;
 }
 
-export function saveWeights(path: string, weights: ReadonlyMap<string, TensorData>, model: string): void {
-  writeSafetensors(path, weights, { model, format: "netc" });
+/** `metadata`: more `__metadata__` entries, e.g. a character model's vocabulary. */
+export function saveWeights(
+  path: string,
+  weights: ReadonlyMap<string, TensorData>,
+  model: string,
+  metadata: Readonly<Record<string, string>> = {},
+): void {
+  writeSafetensors(path, weights, { ...metadata, model, format: "netc" });
 }

@@ -2,11 +2,12 @@
 // Graph inputs and outputs are NHWC with a symbolic batch "N", named as in the model.
 import type { Span } from "../../diagnostics/diagnostic.ts";
 import type { Program, ProgramNode } from "../../runtime/ops.ts";
+import { intValuedNodes } from "../../ir/dtype.ts";
 import { OnnxExportError } from "./errors.ts";
 import { OnnxGraphBuilder, ints } from "./graph-builder.ts";
 import { layoutPermutation, type Layout } from "./layout.ts";
 import { lowerNode, type LoweringContext } from "./lower-node.ts";
-import { encodeModel, type OnnxModel, type OnnxValueInfo } from "./onnx-proto.ts";
+import { encodeModel, ONNX_INT64, type OnnxModel, type OnnxValueInfo } from "./onnx-proto.ts";
 
 export const ONNX_OPSET = 17;
 export const ONNX_IR_VERSION = 8;
@@ -107,9 +108,13 @@ export function buildOnnxModel(
     return name;
   };
 
+  // Token ids (an `int` input, and `take` of one) are int64 in ONNX, as Gather wants them.
+  const intValued = intValuedNodes(program);
+  const typeOf = (id: number): Pick<OnnxValueInfo, "elemType"> => (intValued.has(id) ? { elemType: ONNX_INT64 } : {});
+
   const graphInputs: OnnxValueInfo[] = program.inputs.map((id, i) => {
     forms.set(id, { produced: "channels_last", channels_last: inputNames[i] });
-    return { name: inputNames[i], dims: ["N", ...nodeOf(id).shape] };
+    return { name: inputNames[i], dims: ["N", ...nodeOf(id).shape], ...typeOf(id) };
   });
 
   for (const node of program.nodes) {
@@ -148,7 +153,7 @@ export function buildOnnxModel(
       const input = renamed.get(value) ?? value;
       b.nodes.push({ opType: "Identity", name, inputs: [input], outputs: [name], attributes: [] });
     }
-    return { name, dims: ["N", ...nodeOf(id).shape] };
+    return { name, dims: ["N", ...nodeOf(id).shape], ...typeOf(id) };
   });
 
   return {

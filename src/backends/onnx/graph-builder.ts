@@ -6,6 +6,8 @@ export class OnnxGraphBuilder {
   readonly initializers: OnnxTensor[] = [];
   private readonly used = new Set<string>();
   private readonly int64Constants = new Map<string, string>();
+  /** Float initializers by the base they were asked for (a tied dense finds its embedding's table). */
+  private readonly floatsByBase = new Map<string, string>();
 
   /** Claims `base` (or `base_1`, `base_2`, ...) as a value name. */
   fresh(base: string): string {
@@ -27,6 +29,19 @@ export class OnnxGraphBuilder {
     return output;
   }
 
+  /** Adds a node with several outputs; a null base leaves that optional output out (""). */
+  addOutputs(
+    opType: string,
+    inputs: readonly string[],
+    outputBases: readonly (string | null)[],
+    attributes: readonly OnnxAttribute[] = [],
+  ): string[] {
+    const outputs = outputBases.map((base) => (base === null ? "" : this.fresh(base)));
+    const name = outputs.find((o) => o !== "")!;
+    this.nodes.push({ opType, name, inputs, outputs, attributes });
+    return outputs;
+  }
+
   /** Whether a node (not a graph input or initializer) computes `value`. */
   produces(value: string): boolean {
     return this.nodes.some((n) => n.outputs.includes(value));
@@ -44,7 +59,13 @@ export class OnnxGraphBuilder {
   floatTensor(base: string, dims: readonly number[], values: Float32Array): string {
     const name = this.fresh(base);
     this.initializers.push({ name, dims, data: { dataType: ONNX_FLOAT, values } });
+    if (!this.floatsByBase.has(base)) this.floatsByBase.set(base, name);
     return name;
+  }
+
+  /** The float initializer first made from `base`, if any. */
+  floatTensorOf(base: string): string | undefined {
+    return this.floatsByBase.get(base);
   }
 
   floatScalar(base: string, value: number): string {
@@ -62,6 +83,13 @@ export class OnnxGraphBuilder {
     this.int64Constants.set(key, name);
     return name;
   }
+}
+
+/** A 0-d int64 constant (Gather's index that drops the axis). */
+export function int64Scalar(b: OnnxGraphBuilder, base: string, value: number): string {
+  const name = b.fresh(base);
+  b.initializers.push({ name, dims: [], data: { dataType: ONNX_INT64, values: BigInt64Array.of(BigInt(value)) } });
+  return name;
 }
 
 export const ints = (name: string, value: readonly number[]): OnnxAttribute => ({ name, kind: "ints", value });

@@ -1,9 +1,11 @@
 // Lowers one netc op to ONNX nodes (opset 17). Spatial ops run channels-first; elementwise,
-// softmax, concat, crop and pad run in whichever layout their input already has.
+// softmax, concat, crop and pad run in whichever layout their input already has; the sequence
+// ops (lower-sequence.ts) run channels-last.
 import type { Activation, OpAttrs, Pad4, ProgramNode } from "../../runtime/ops.ts";
 import { float, int, ints, str, type OnnxGraphBuilder } from "./graph-builder.ts";
 import { convKernel, convTransposeKernel, depthwiseKernel, type OnnxWeight } from "./keras-weights.ts";
 import { fullAxis, fullShape, layoutPermutation, type Layout } from "./layout.ts";
+import * as seq from "./lower-sequence.ts";
 
 export interface LoweredValue {
   readonly name: string;
@@ -121,11 +123,28 @@ function activation(ctx: LoweringContext, a: Activation, x: string): string {
       return b.add("LeakyRelu", [x], out, [float("alpha", a.alpha)]);
     case "elu":
       return b.add("Elu", [x], out, [float("alpha", a.alpha)]);
+    case "exp":
+      return b.add("Exp", [x], out);
+    case "log":
+      return b.add("Log", [x], out);
+    case "sqrt":
+      return b.add("Sqrt", [x], out);
+    case "abs":
+      return b.add("Abs", [x], out);
+    case "neg":
+      return b.add("Neg", [x], out);
+    case "selu":
+      // PyTorch's constants, written out (ONNX's defaults are the same, rounded to float).
+      return b.add("Selu", [x], out, [float("alpha", 1.6732632423543772), float("gamma", 1.0507009873554805)]);
+    case "hard_sigmoid":
+      // ONNX's default slope is 0.2; PyTorch's hardsigmoid is relu6(x + 3)/6.
+      return b.add("HardSigmoid", [x], out, [float("alpha", 1 / 6), float("beta", 0.5)]);
   }
 }
 
-/** add/mul: lower-rank operands get leading unit axes (after the batch), as NHWC broadcasting aligns trailing dims. */
-function broadcastMerge(ctx: LoweringContext, opType: "Add" | "Mul"): LoweredValue {
+/** The merges that broadcast: lower-rank operands get leading unit axes (after the batch), as
+ * NHWC broadcasting aligns trailing dims; three or more operands fold left (x − a − b). */
+function broadcastMerge(ctx: LoweringContext, opType: "Add" | "Sub" | "Mul" | "Div" | "Max" | "Min"): LoweredValue {
   const { b, node } = ctx;
   const rank = node.shape.length;
   const first = node.inputs.findIndex((_, i) => ctx.inputShape(i).length === rank);
@@ -213,6 +232,7 @@ export function lowerNode(ctx: LoweringContext): Lowered {
     }
     case "globalavgpool":
     case "globalmaxpool": {
+      if (ctx.inputShape(0).length === 2) return seq.poolPositions(ctx, attrs);
       const opType = attrs.op === "globalavgpool" ? "GlobalAveragePool" : "GlobalMaxPool";
       if (attrs.keepdims) return { name: b.add(opType, [spatialInput(ctx)], out), layout: CF };
       const pooled = b.add(opType, [spatialInput(ctx)], `${out}/keepdims`);
@@ -220,6 +240,7 @@ export function lowerNode(ctx: LoweringContext): Lowered {
     }
     case "dense": {
       const shape = ctx.inputShape(0);
+      if (shape.length === 2 || attrs.tie !== undefined) return seq.denseOnSequence(ctx, attrs);
       if (shape.length !== 1) ctx.fail(`needs a rank-1 input, got [${shape.join(", ")}]`);
       const kernel = b.floatTensor(`${out}.kernel`, paramShape(ctx, "kernel"), ctx.param("kernel"));
       const name = b.add("Gemm", [ctx.input(0, CL), kernel, ...biasInput(ctx, attrs.bias, attrs.units)], out);
@@ -279,7 +300,14 @@ export function lowerNode(ctx: LoweringContext): Lowered {
     case "softplus":
     case "identity":
     case "leaky_relu":
-    case "elu": {
+    case "elu":
+    case "exp":
+    case "log":
+    case "sqrt":
+    case "abs":
+    case "neg":
+    case "selu":
+    case "hard_sigmoid": {
       const x = ctx.inputAsIs(0);
       return { name: activation(ctx, attrs, x.name), layout: x.layout };
     }
@@ -308,13 +336,60 @@ export function lowerNode(ctx: LoweringContext): Lowered {
     }
     case "add":
       return broadcastMerge(ctx, "Add");
+    case "sub":
+      return broadcastMerge(ctx, "Sub");
     case "mul":
       return broadcastMerge(ctx, "Mul");
+    case "div":
+      return broadcastMerge(ctx, "Div");
+    case "maximum":
+      return broadcastMerge(ctx, "Max");
+    case "minimum":
+      return broadcastMerge(ctx, "Min");
     case "concat": {
       const layout = ctx.inputAsIs(0).layout;
       const inputs = node.inputs.map((_, i) => ctx.input(i, layout));
       const axis = fullAxis(attrs.axis, node.shape.length, layout);
       return { name: b.add("Concat", inputs, out, [int("axis", axis)]), layout };
     }
+    case "clip": {
+      const x = ctx.inputAsIs(0);
+      const bounds = [b.floatScalar(`${out}/min`, attrs.min), b.floatScalar(`${out}/max`, attrs.max)];
+      return { name: b.add("Clip", [x.name, ...bounds], out), layout: x.layout };
+    }
+    case "prelu": {
+      // The slope per channel broadcasts against the channel axis of either layout.
+      const x = ctx.inputAsIs(0);
+      const rank = node.shape.length;
+      const c = node.shape[rank - 1];
+      const dims = x.layout === CF && rank > 1 ? [c, ...Array<number>(rank - 1).fill(1)] : [c];
+      const slope = b.floatTensor(`${out}.alpha`, dims, ctx.param("alpha"));
+      return { name: b.add("PRelu", [x.name, slope], out), layout: x.layout };
+    }
+    case "transpose": {
+      const perm = [0, ...attrs.perm.map((axis) => axis + 1)];
+      return { name: b.add("Transpose", [ctx.input(0, CL)], out, [ints("perm", perm)]), layout: CL };
+    }
+    case "embedding":
+      return seq.embedding(ctx, attrs);
+    case "positional":
+      return seq.positional(ctx, attrs);
+    case "class_token":
+      return seq.classToken(ctx);
+    case "layernorm":
+      return seq.layernorm(ctx, attrs);
+    case "rmsnorm":
+      return seq.rmsnorm(ctx, attrs);
+    case "attention":
+      return seq.attention(ctx, attrs);
+    case "take":
+      return seq.take(ctx, attrs);
+    case "lstm":
+    case "gru":
+      return seq.recurrent(ctx, attrs);
+    case "groupnorm":
+      return seq.groupnorm(ctx, attrs);
+    case "instancenorm":
+      return seq.instancenorm(ctx, attrs);
   }
 }

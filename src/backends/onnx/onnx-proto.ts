@@ -30,10 +30,12 @@ export interface OnnxTensor {
   readonly data: OnnxTensorData;
 }
 
-/** A graph input or output: float tensor whose dims are numbers or symbolic names ("N"). */
+/** A graph input or output: a tensor whose dims are numbers or symbolic names ("N"); float
+ * unless `elemType` says int64 (token ids). */
 export interface OnnxValueInfo {
   readonly name: string;
   readonly dims: readonly (number | string)[];
+  readonly elemType?: typeof ONNX_FLOAT | typeof ONNX_INT64;
 }
 
 export interface OnnxGraph {
@@ -115,7 +117,7 @@ function encodeValueInfo(info: OnnxValueInfo): ProtoMessage {
     else d.string(2, dim);
     shape.message(1, d);
   }
-  const tensorType = new ProtoMessage().varint(1, ONNX_FLOAT).message(2, shape);
+  const tensorType = new ProtoMessage().varint(1, info.elemType ?? ONNX_FLOAT).message(2, shape);
   const type = new ProtoMessage().message(1, tensorType);
   return new ProtoMessage().string(1, info.name).message(2, type);
 }

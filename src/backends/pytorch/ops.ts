@@ -125,6 +125,20 @@ function activation(a: Activation, x: string): string {
       return `F.leaky_relu(${x}, ${pyFloat(a.alpha)})`;
     case "elu":
       return `F.elu(${x}, ${pyFloat(a.alpha)})`;
+    case "exp":
+      return `torch.exp(${x})`;
+    case "log":
+      return `torch.log(${x})`;
+    case "sqrt":
+      return `torch.sqrt(${x})`;
+    case "abs":
+      return `torch.abs(${x})`;
+    case "neg":
+      return `torch.neg(${x})`;
+    case "selu":
+      return `F.selu(${x})`;
+    case "hard_sigmoid":
+      return `F.hardsigmoid(${x})`;
   }
 }
 

@@ -1,10 +1,13 @@
-// Shape-keeping ops: activations, dropout, batchnorm, softmax/log_softmax; and maxout.
+// Shape-keeping ops: activations and the elementwise ops (exp, log, ..., clip, prelu), dropout,
+// batchnorm, softmax/log_softmax; and maxout.
 import { diagnostic } from "../../diagnostics/catalogue.ts";
 import type { Activation } from "../../runtime/ops.ts";
 import { formatShape } from "../tensor.ts";
 import { weight, type OpDef } from "./op-def.ts";
 
-function plain(op: "relu" | "relu6" | "sigmoid" | "tanh" | "swish" | "hard_swish" | "gelu" | "softplus" | "identity"): OpDef {
+type PlainActivation = Exclude<Activation["op"], "leaky_relu" | "elu">;
+
+function plain(op: PlainActivation): OpDef {
   const attrs: Activation = { op };
   return {
     signature: [],
@@ -34,6 +37,39 @@ export const activations = {
   identity: plain("identity"),
   leaky_relu: withAlpha("leaky_relu", 0.01),
   elu: withAlpha("elu", 1.0),
+  exp: plain("exp"),
+  log: plain("log"),
+  sqrt: plain("sqrt"),
+  abs: plain("abs"),
+  neg: plain("neg"),
+  selu: plain("selu"),
+  hard_sigmoid: plain("hard_sigmoid"),
+};
+
+/** clip(min, max): PyTorch's clamp; min ≤ max. */
+export const clip: OpDef = {
+  signature: [{ name: "min", required: true }, { name: "max", required: true }],
+  build(input, a) {
+    const min = a.number("min");
+    const max = a.number("max");
+    if (min === undefined || max === undefined) return undefined;
+    if (min > max) {
+      a.outOfRangeAt("max", `clip's max must be at least its min, got min ${min} and max ${max}`);
+      return undefined;
+    }
+    return { attrs: { op: "clip", min, max }, shape: input, params: [], macs: 0 };
+  },
+};
+
+/** Leaky ReLU with a learned slope per channel (the last axis): C params. */
+export const prelu: OpDef = {
+  signature: [],
+  build: (input) => ({
+    attrs: { op: "prelu" },
+    shape: input,
+    params: [weight("alpha", [input[input.length - 1]!])],
+    macs: 0,
+  }),
 };
 
 export const dropout: OpDef = {

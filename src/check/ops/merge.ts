@@ -1,12 +1,20 @@
-// Merges of two or more tensors: add and mul broadcast (NHWC, trailing dims aligned, size 1
-// stretches); concat joins along an axis with every other dim equal.
+// Merges of two or more tensors: add, sub, mul, div, maximum and minimum broadcast (NHWC or
+// [T, C], trailing dims aligned, size 1 stretches); concat joins along an axis with every
+// other dim equal.
 import { diagnostic } from "../../diagnostics/catalogue.ts";
 import type { Span } from "../../diagnostics/diagnostic.ts";
 import type { OpAttrs } from "../../runtime/ops.ts";
 import { formatShape, type TensorRef } from "../tensor.ts";
 import type { OpContext, OpDef } from "./op-def.ts";
 
-export type MergeOp = "add" | "mul" | "concat";
+/** Every merge, in the order messages list them (also the merges `parallel` takes). */
+export const MERGE_OPS = ["add", "sub", "mul", "div", "maximum", "minimum", "concat"] as const;
+
+export type MergeOp = (typeof MERGE_OPS)[number];
+
+export function isMergeOp(name: string): name is MergeOp {
+  return (MERGE_OPS as readonly string[]).includes(name);
+}
 
 /** The merged attrs and shape, or undefined after reporting a mismatch (naming both shapes). */
 export function mergeShapes(
@@ -84,5 +92,9 @@ function merge(op: MergeOp): OpDef {
 }
 
 export const add = merge("add");
+export const sub = merge("sub");
 export const mul = merge("mul");
+export const div = merge("div");
+export const maximum = merge("maximum");
+export const minimum = merge("minimum");
 export const concat = merge("concat");

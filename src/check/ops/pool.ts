@@ -40,7 +40,12 @@ function globalPool(op: "globalavgpool" | "globalmaxpool"): OpDef {
     signature: [{ name: "keepdims" }],
     build(input, a, ctx) {
       const keepdims = a.bool("keepdims", false);
-      if (keepdims === undefined || !requireImage(op, input, ctx)) return undefined;
+      if (keepdims === undefined) return undefined;
+      // A sequence [T, C] pools over its positions (spec section 11).
+      if (input.length === 2) {
+        return { attrs: { op, keepdims }, shape: keepdims ? [1, input[1]!] : [input[1]!], params: [], macs: 0 };
+      }
+      if (!requireImage(op, input, ctx, "an [H, W, C] image or a [T, C] sequence")) return undefined;
       return {
         attrs: { op, keepdims },
         shape: keepdims ? [1, 1, input[2]] : [input[2]],

@@ -3,10 +3,14 @@
 import type { OpName } from "../../runtime/ops.ts";
 import { conv, convTranspose, depthwise, pointwise, separable } from "./conv.ts";
 import { dense } from "./dense.ts";
-import { activations, batchnorm, dropout, logSoftmax, maxout, softmax } from "./elementwise.ts";
-import { add, concat, mul } from "./merge.ts";
+import { attention } from "./attention.ts";
+import { activations, batchnorm, clip, dropout, logSoftmax, maxout, prelu, softmax } from "./elementwise.ts";
+import { add, concat, div, maximum, minimum, mul, sub } from "./merge.ts";
+import { groupnorm, instancenorm, layernorm, rmsnorm } from "./normalization.ts";
+import { gru, lstm } from "./recurrent.ts";
+import { classToken, embedding, positional, take } from "./sequence.ts";
 import { avgpool, globalavgpool, globalmaxpool, maxpool, upsample } from "./pool.ts";
-import { crop, flatten, pad, reshape } from "./shape-ops.ts";
+import { crop, flatten, pad, reshape, transpose } from "./shape-ops.ts";
 import type { OpDef } from "./op-def.ts";
 
 export const ops: Readonly<Record<Exclude<OpName, "input">, OpDef>> = {
@@ -34,6 +38,24 @@ export const ops: Readonly<Record<Exclude<OpName, "input">, OpDef>> = {
   add,
   mul,
   concat,
+  embedding,
+  positional,
+  class_token: classToken,
+  layernorm,
+  rmsnorm,
+  attention,
+  take,
+  lstm,
+  gru,
+  sub,
+  div,
+  maximum,
+  minimum,
+  transpose,
+  clip,
+  prelu,
+  groupnorm,
+  instancenorm,
 };
 
 export function isOpName(name: string): name is keyof typeof ops {

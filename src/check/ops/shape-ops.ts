@@ -1,4 +1,4 @@
-// Ops that move elements without arithmetic: flatten, reshape, crop, pad.
+// Ops that move elements without arithmetic: flatten, reshape, transpose, crop, pad.
 import { diagnostic } from "../../diagnostics/catalogue.ts";
 import { elementCount, formatShape } from "../tensor.ts";
 import { requireImage } from "./require-rank.ts";
@@ -97,5 +97,25 @@ export const pad: OpDef = {
       params: [],
       macs: 0,
     };
+  },
+};
+
+/** transpose(perm): output axis i is input axis perm[i] (`transpose([1, 0])` swaps T and C). */
+export const transpose: OpDef = {
+  signature: [{ name: "perm", required: true }],
+  build(input, a) {
+    const perm = a.intList("perm");
+    if (perm === undefined) return undefined;
+    const rank = input.length;
+    const isPermutation = perm.length === rank && [...perm].sort((x, y) => x - y).every((axis, i) => axis === i);
+    if (!isPermutation) {
+      const example = [...input.keys()].reverse().join(", ");
+      a.outOfRangeAt(
+        "perm",
+        `transpose's perm must order each of the ${rank} axes of ${formatShape(input)} once, e.g. [${example}]; got [${perm.join(", ")}]`,
+      );
+      return undefined;
+    }
+    return { attrs: { op: "transpose", perm }, shape: perm.map((axis) => input[axis]!), params: [], macs: 0 };
   },
 };

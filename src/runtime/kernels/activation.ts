@@ -22,17 +22,32 @@ const ERFC_COEFFICIENTS = [
   0.17087277,
 ];
 
-/** erf with error below 1.2e-7 (under float32's resolution). */
-export function erf(x: number): number {
+/** erfc(|x|), relative error below 1.2e-7. */
+function erfcOfAbs(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   let poly = 0;
   for (let i = ERFC_COEFFICIENTS.length - 1; i >= 0; i--) poly = poly * t + ERFC_COEFFICIENTS[i];
-  const erfc = t * Math.exp(-z * z + poly);
+  return t * Math.exp(-z * z + poly);
+}
+
+/** erf with error below 1.2e-7 (under float32's resolution). */
+export function erf(x: number): number {
+  const erfc = erfcOfAbs(x);
   return x >= 0 ? 1 - erfc : erfc - 1;
 }
 
+/** 1 + erf(x), without the cancellation of 1 + (erfc − 1) where x is very negative (GELU's
+ * tail: e.g. 1 + erf(−6) ≈ 2e-17 exactly, not 0). */
+export function onePlusErf(x: number): number {
+  const erfc = erfcOfAbs(x);
+  return x >= 0 ? 2 - erfc : erfc;
+}
+
 const INV_SQRT2 = Math.SQRT1_2;
+/** PyTorch's SELU constants (Klambauer et al.). */
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 const ELEMENTWISE: Record<ActivationName, Elementwise> = {
@@ -55,9 +70,9 @@ const ELEMENTWISE: Record<ActivationName, Elementwise> = {
     derivative: (x) => (x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1),
   },
   gelu: {
-    value: (x) => 0.5 * x * (1 + erf(x * INV_SQRT2)),
+    value: (x) => 0.5 * x * onePlusErf(x * INV_SQRT2),
     of: "input",
-    derivative: (x) => 0.5 * (1 + erf(x * INV_SQRT2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
+    derivative: (x) => 0.5 * onePlusErf(x * INV_SQRT2) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
   },
   // PyTorch's softplus (beta 1, threshold 20): linear above 20 to avoid overflow.
   softplus: {
@@ -72,6 +87,24 @@ const ELEMENTWISE: Record<ActivationName, Elementwise> = {
     of: "input",
     derivative: (x, a) => (x > 0 ? 1 : a * Math.exp(x)),
   },
+  exp: { value: Math.exp, of: "output", derivative: (y) => y },
+  // Outside their domains log and sqrt give −inf/NaN, as PyTorch's.
+  log: { value: Math.log, of: "input", derivative: (x) => 1 / x },
+  sqrt: { value: Math.sqrt, of: "output", derivative: (y) => 0.5 / y },
+  // PyTorch's sign(0) = 0: no gradient at the kink.
+  abs: { value: Math.abs, of: "input", derivative: (x) => Math.sign(x) },
+  neg: { value: (x) => -x, of: "input", derivative: () => -1 },
+  selu: {
+    value: (x) => SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x)),
+    of: "input",
+    derivative: (x) => SELU_SCALE * (x > 0 ? 1 : SELU_ALPHA * Math.exp(x)),
+  },
+  // relu6(x + 3)/6; PyTorch's derivative is 1/6 strictly inside (−3, 3).
+  hard_sigmoid: {
+    value: (x) => Math.min(Math.max(x + 3, 0), 6) / 6,
+    of: "input",
+    derivative: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),
+  },
 };
 
 function alphaOf(attrs: { readonly op: ActivationName; readonly alpha?: number }): number {
@@ -82,7 +115,7 @@ function activationKernel<K extends ActivationName>(name: K): Kernel<K> {
   const { value, of, derivative } = ELEMENTWISE[name];
   return {
     params: () => [],
-    backwardReads: { inputs: of === "input" && name !== "identity", output: of === "output" },
+    backwardReads: { inputs: of === "input" && name !== "identity" && name !== "neg", output: of === "output" },
     forward({ attrs, batch, outShape, inputs, output }) {
       const x = inputs[0];
       const alpha = alphaOf(attrs as AttrsFor<ActivationName>);
@@ -112,4 +145,11 @@ export const activationKernels: { readonly [K in ActivationName]: Kernel<K> } = 
   identity: activationKernel("identity"),
   leaky_relu: activationKernel("leaky_relu"),
   elu: activationKernel("elu"),
+  exp: activationKernel("exp"),
+  log: activationKernel("log"),
+  sqrt: activationKernel("sqrt"),
+  abs: activationKernel("abs"),
+  neg: activationKernel("neg"),
+  selu: activationKernel("selu"),
+  hard_sigmoid: activationKernel("hard_sigmoid"),
 };

@@ -13,14 +13,24 @@
 //              C channels → argmax per pixel, Dice per class averaged over the C classes; a class
 //              absent from both masks scores 1 (nothing to find, nothing found). The result is
 //              the mean over samples.
+//   perplexity e^loss, the loss being the mean cross-entropy in nats per row (per predicted
+//              token of a sequence model); read from the evaluation's loss, not streamed
 import { checkClass, rowsOf, type Target } from "./target.ts";
 
-/** Structurally one entry of the train section's `metrics`. */
-export type MetricConfig =
+/** The metrics computed from the outputs, batch by batch. */
+export type StreamedMetricConfig =
   | { readonly kind: "accuracy" }
   | { readonly kind: "macro_f1" }
   | { readonly kind: "dice" }
   | { readonly kind: "top_k"; readonly k: number };
+
+/** Structurally one entry of the train section's `metrics`; perplexity is computed from the loss. */
+export type MetricConfig = StreamedMetricConfig | { readonly kind: "perplexity" };
+
+export const isStreamed = (m: MetricConfig): m is StreamedMetricConfig => m.kind !== "perplexity";
+
+/** The name a metric is reported under: `accuracy`, `top_5`, `perplexity`. */
+export const metricName = (m: MetricConfig): string => (m.kind === "top_k" ? `top_${m.k}` : m.kind);
 
 export interface Metric {
   /** `accuracy`, `macro_f1`, `dice`, `top_5`. */
@@ -30,8 +40,11 @@ export interface Metric {
   reset(): void;
 }
 
+/** Perplexity of a cross-entropy model whose mean loss (nats per row) is `loss`. */
+export const perplexity = (loss: number): number => Math.exp(loss);
+
 /** `classes` is the size of the output's last axis. */
-export function createMetric(config: MetricConfig, classes: number): Metric {
+export function createMetric(config: StreamedMetricConfig, classes: number): Metric {
   switch (config.kind) {
     case "accuracy":
       return confusionMetric("accuracy", classes, (m) => m.accuracy());

@@ -1,7 +1,7 @@
 // Element-wise activations and their gradients over n floats, four lanes at a time (a last
 // partial vector is read and written lane by lane, so nothing outside the arrays is touched).
 // Forward: y = f(x). Backward as the reference kernels do it: from the output, dx += dy·f'(y),
-// except swish (x·sigmoid x), whose derivative comes from the input x.
+// except swish (x·sigmoid x) and GELU (exact, erf), whose derivatives come from the input x.
 //
 // tanh and sigmoid are computed in float32 (tests check ≤ 1e-6 relative against Math.tanh and
 // 1/(1 + e^−x)):
@@ -15,10 +15,10 @@
 // and a per-channel scale.
 import type { Code, ModuleBuilder } from "./emitter.ts";
 
-export type ElementwiseActivation = "relu" | "relu6" | "sigmoid" | "tanh" | "swish";
+export type ElementwiseActivation = "relu" | "relu6" | "sigmoid" | "tanh" | "swish" | "gelu";
 
 /** Activations whose `_grad` export takes the forward's input instead of its output. */
-export const GRAD_FROM_INPUT: ReadonlySet<ElementwiseActivation> = new Set(["swish"]);
+export const GRAD_FROM_INPUT: ReadonlySet<ElementwiseActivation> = new Set(["swish", "gelu"]);
 
 const TANH_CLAMP = 7.90531110763549805;
 /** Numerator (odd powers, x·P(x²)) and denominator (even powers) coefficients, highest first. */
@@ -29,11 +29,16 @@ const LN2_HI = 0.693359375;
 const LN2_LO = -2.12194440e-4;
 const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
 
+/** The reference's erfc fit (kernels/activation.ts), highest power of t first. */
+const ERFC_P = [0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418, 0.37409196, 1.00002368, -1.26551223];
+const INV_SQRT2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
 /** 1.5·2²³: adding it rounds a float below 2²² to an integer held in the low mantissa bits. */
 const ROUNDER = 12582912;
 
 /** Pushes the splat of a float constant. */
-function splat(code: Code, value: number): void {
+export function splat(code: Code, value: number): void {
   code.f32Const(value).f32x4Splat();
 }
 
@@ -54,7 +59,7 @@ function horner(code: Code, t: string, coefficients: readonly number[], fma: boo
 }
 
 /** e^y for the v128 local `y` (|y| ≤ 87) into local `into`; clobbers locals k, r, z. */
-function emitExp(code: Code, y: string, into: string, fma: boolean): void {
+export function emitExp(code: Code, y: string, into: string, fma: boolean): void {
   // k = round(y·log₂e) as ROUNDER + k, whose bits are 0x4B400000 + k.
   code.get(y);
   splat(code, LOG2E);
@@ -80,7 +85,35 @@ function emitExp(code: Code, y: string, into: string, fma: boolean): void {
 }
 
 /** Locals the activation formulas use, beyond x. */
-const MATH_LOCALS = ["a", "k", "r", "z", "e", "s"];
+const MATH_LOCALS = ["a", "k", "r", "z", "e", "s", "t", "q"];
+
+/**
+ * q = 1 + erf(x/√2) for the v128 local x, as the reference computes it: erfc(z) = t·e^{−z² +
+ * P(t)}, t = 1/(1 + z/2), z = |x|/√2, then 2 − erfc for x ≥ 0 and erfc itself below 0 (no
+ * cancellation in 1 + erf where GELU's output is tiny). Clobbers a, k, r, z, e, s, t.
+ */
+function emitOnePlusErf(code: Code, fma: boolean): void {
+  code.get("x").f32x4Abs();
+  splat(code, INV_SQRT2);
+  code.f32x4Mul().set("a");
+  splat(code, 1);
+  splat(code, 1);
+  code.get("a");
+  splat(code, 0.5);
+  code.f32x4Mul().f32x4Add().f32x4Div().set("t");
+  horner(code, "t", ERFC_P, fma);
+  code.get("a").get("a").f32x4Mul().f32x4Sub();
+  splat(code, -87);
+  code.f32x4Pmax().set("s");
+  emitExp(code, "s", "e", fma);
+  code.get("t").get("e").f32x4Mul().set("e"); // erfc(z)
+  code.get("e");
+  splat(code, 2);
+  code.get("e").f32x4Sub();
+  code.get("x");
+  splat(code, 0);
+  code.f32x4Lt().v128Bitselect().set("q");
+}
 
 /** s = sigmoid of the v128 local x: 1/(1 + e^{−x}), −x clamped to [−87, 87]. */
 function emitSigmoid(code: Code, fma: boolean): void {
@@ -117,6 +150,13 @@ function emitForward(code: Code, kind: ElementwiseActivation, fma: boolean): voi
       emitSigmoid(code, fma);
       code.get("x").get("s").f32x4Mul();
       return;
+    case "gelu":
+      // x·(1 + erf(x/√2))/2
+      emitOnePlusErf(code, fma);
+      code.get("x").get("q").f32x4Mul();
+      splat(code, 0.5);
+      code.f32x4Mul();
+      return;
     case "tanh":
       code.get("x");
       splat(code, -TANH_CLAMP);
@@ -135,6 +175,21 @@ function emitForward(code: Code, kind: ElementwiseActivation, fma: boolean): voi
 /** Pushes dy·f'(y) for the v128 locals y and dy (swish: dy·f'(x) for the locals x and dy). */
 function emitBackward(code: Code, kind: ElementwiseActivation, fma: boolean): void {
   switch (kind) {
+    case "gelu":
+      // f'(x) = (1 + erf(x/√2))/2 + x·e^{−x²/2}/√(2π)
+      emitOnePlusErf(code, fma);
+      code.get("x").get("x").f32x4Mul();
+      splat(code, -0.5);
+      code.f32x4Mul();
+      splat(code, -87);
+      code.f32x4Pmax().set("s");
+      emitExp(code, "s", "e", fma);
+      code.get("dy").get("q");
+      splat(code, 0.5);
+      code.f32x4Mul().get("x").get("e").f32x4Mul();
+      splat(code, INV_SQRT_2PI);
+      code.f32x4Mul().f32x4Add().f32x4Mul();
+      return;
     case "swish":
       // f'(x) = s + x·s·(1 − s) = s·(1 + x·(1 − s)), s = sigmoid x.
       emitSigmoid(code, fma);
@@ -236,7 +291,7 @@ function emitMap(
   code.if(() => step(true));
 }
 
-export const ELEMENTWISE_ACTIVATIONS: readonly ElementwiseActivation[] = ["relu", "relu6", "sigmoid", "tanh", "swish"];
+export const ELEMENTWISE_ACTIVATIONS: readonly ElementwiseActivation[] = ["relu", "relu6", "sigmoid", "tanh", "swish", "gelu"];
 
 /**
  * Exports, for each activation f: `<f>(x, y, n)`: y = f(x), and `<f>_grad(y, dy, dx, n)`:

@@ -174,6 +174,7 @@ export class Code {
   f32Min(): this { return this.op(0x96); }
   f32Max(): this { return this.op(0x97); }
   f32Div(): this { return this.op(0x95); }
+  f32Sqrt(): this { return this.op(0x91); }
   f32Eq(): this { return this.op(0x5b); }
   f32Gt(): this { return this.op(0x5e); }
   f32Lt(): this { return this.op(0x5d); }

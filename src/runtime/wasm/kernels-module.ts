@@ -7,6 +7,7 @@ import { emitDepthwise } from "./depthwise-kernel.ts";
 import { emitDepthwiseGrad } from "./depthwise-grad-kernel.ts";
 import { emitElementwise } from "./elementwise-kernel.ts";
 import { emitPools } from "./pool-kernel.ts";
+import { emitRowKernels } from "./row-kernel.ts";
 import { emitPatches } from "./patches-kernel.ts";
 import { emitNarrowGemm, emitNarrowTiles } from "./narrow-gemm-kernel.ts";
 import { emitImplicitConv } from "./implicit-conv-kernel.ts";
@@ -28,6 +29,7 @@ export function buildKernelModule(config: KernelModuleConfig): Uint8Array {
   emitDepthwiseGrad(m);
   emitElementwise(m, config.gemm.fma);
   emitPools(m);
+  emitRowKernels(m, config.gemm.fma);
   emitPatches(m);
   const narrowTiles = emitNarrowTiles(m, config.gemm.fma);
   emitNarrowGemm(m, narrowTiles);

@@ -5,6 +5,7 @@ import type { Pad4 } from "../ops.ts";
 import { epilogueFlags, type FusedActivation } from "./epilogue.ts";
 import type { ElementwiseActivation } from "./elementwise-kernel.ts";
 import { POOL_AVG, POOL_AVG_INCLUDE_PAD, POOL_MAX } from "./pool-kernel.ts";
+import { NORM_BETA, NORM_CENTRE, NORM_GRAD_BETA, NORM_GRAD_CENTRE, NORM_GRAD_GAMMA, NORM_GRAD_X, NORM_KEEP_STATS } from "./row-kernel.ts";
 import { detectRelaxedSimd } from "./features.ts";
 import { packedBFloats } from "./gemm-kernel.ts";
 import { compileKernelModule, type KernelModuleConfig } from "./kernels-module.ts";
@@ -200,6 +201,16 @@ export interface WasmKernels {
   convFilterGrad(g: ConvGeometry, args: { readonly image: number; readonly dy: number; readonly filters: number; readonly dw: number }): void;
   /** out[j] += Σ_i X[i, j] over k rows (a bias gradient); reads rows as `narrowGemm` reads B. */
   columnSums(args: { readonly n: number; readonly k: number; readonly x: number; readonly ldx?: number; readonly out: number }): void;
+  /** Layer (centre) or RMS normalisation of `rows` rows of c floats (./row-kernel.ts); with
+   * `stats`, each row's mean and 1/σ are written there (2 floats a row). y may be x. */
+  layernorm(args: { readonly x: number; readonly gamma: number; readonly beta?: number; readonly y: number; readonly stats?: number; readonly rows: number; readonly c: number; readonly eps: number; readonly centre: boolean }): void;
+  /** Its backward, accumulating into the gradients given. */
+  layernormGrad(args: { readonly x: number; readonly gamma: number; readonly stats: number; readonly dy: number; readonly dx?: number; readonly dgamma?: number; readonly dbeta?: number; readonly rows: number; readonly c: number; readonly centre: boolean }): void;
+  /** Softmax of e^{x·scale} over `rows` rows of len floats, in place; when `causalOffset` is
+   * given, row i keeps its first i + causalOffset + 1 entries and zeroes the rest. */
+  softmaxRows(args: { readonly p: number; readonly rows: number; readonly len: number; readonly scale: number; readonly causalOffset?: number }): void;
+  /** dx (+)= scale·y·(dy − Σ dy·y) per row; dx may be dy when not accumulating. */
+  softmaxGrad(args: { readonly y: number; readonly dy: number; readonly dx: number; readonly rows: number; readonly len: number; readonly scale: number; readonly accumulate: boolean }): void;
   /** Stops helper threads. */
   dispose(): Promise<void>;
 }
@@ -295,6 +306,10 @@ interface KernelExports {
   add_same(...args: number[]): void;
   mul_same(...args: number[]): void;
   scale_channels(...args: number[]): void;
+  layernorm(...args: number[]): void;
+  layernorm_grad(...args: number[]): void;
+  softmax_rows(...args: number[]): void;
+  softmax_grad(...args: number[]): void;
   /** `<activation>(x, y, n)` and `<activation>_grad(y, dy, dx, n)`. */
   [elementwise: string]: (...args: number[]) => void;
 }
@@ -499,6 +514,17 @@ export function instantiateWasmKernels(
     },
     convFilterGrad: (g, { image, dy, filters, dw }) => exports.conv_filter_grad(image, ...implicitConvArgs(g), dy, filters, dw),
     padImage: (g, pad, image, out) => exports.pad_image(image, g.batch, g.height, g.width, g.channels, ...pad, out),
+    layernorm({ x, gamma, beta, y, stats, rows, c, eps, centre }) {
+      const flags = (centre ? NORM_CENTRE : 0) | (beta !== undefined ? NORM_BETA : 0) | (stats !== undefined ? NORM_KEEP_STATS : 0);
+      exports.layernorm(x, gamma, beta ?? 0, y, stats ?? 0, rows, c, eps, flags);
+    },
+    layernormGrad({ x, gamma, stats, dy, dx, dgamma, dbeta, rows, c, centre }) {
+      const flags =
+        (centre ? NORM_GRAD_CENTRE : 0) | (dbeta !== undefined ? NORM_GRAD_BETA : 0) | (dgamma !== undefined ? NORM_GRAD_GAMMA : 0) | (dx !== undefined ? NORM_GRAD_X : 0);
+      exports.layernorm_grad(x, gamma, stats, dy, dx ?? 0, dgamma ?? 0, dbeta ?? 0, rows, c, flags);
+    },
+    softmaxRows: ({ p, rows, len, scale, causalOffset = -1 }) => exports.softmax_rows(p, rows, len, scale, causalOffset),
+    softmaxGrad: ({ y, dy, dx, rows, len, scale, accumulate }) => exports.softmax_grad(y, dy, dx, rows, len, scale, accumulate ? 1 : 0),
     async dispose() {
       await helper?.dispose();
       helper = null;
