@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     pool: "forks",
+    // Commands the tests spawn (bin/netc.js) run the TypeScript sources, not a stale dist/.
+    env: { NETC_FROM_SOURCE: "1" },
   },
 });

@@ -10,11 +10,15 @@ export class NetParser extends CstParser {
    * performance guide): parsing allocates less, so it spends less time collecting garbage. */
   private readonly alternatives: Partial<Record<string, IOrAlt<unknown>[]>> = {};
 
-  constructor() {
+  /** `validate`: run Chevrotain's grammar validations (ambiguities, left recursion, ...) in
+   * performSelfAnalysis. They cost most of its time and only a change to this file can make
+   * them fail, so the shared instance skips them and test/syntax/grammar.test.ts runs them. */
+  constructor(options: { readonly validate?: boolean } = {}) {
     super(t.allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: "onlyOffset",
       maxLookahead: 3,
+      skipValidations: !options.validate,
       errorMessageProvider: createSyntaxErrorMessages(() => netParser.input),
     });
     this.performSelfAnalysis();

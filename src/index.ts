@@ -9,7 +9,7 @@ import { check, type ParamValue } from "./check/index.ts";
 import type { Diagnostic } from "./diagnostics/diagnostic.ts";
 import { renderDiagnostics } from "./diagnostics/render.ts";
 import type { Graph, TrainConfig } from "./ir/graph.ts";
-import { parseSafetensors, readSafetensors, type TensorData } from "./io/safetensors.ts";
+import { parseSafetensors, readSafetensors, serializeSafetensors, type TensorData } from "./io/safetensors.ts";
 import { checkWeights, weightSpecs } from "./io/weights.ts";
 import type { DataSplit } from "./data/dataset.ts";
 import { saveWeights, train, weightsOf, type TrainOptions, type TrainResult } from "./backends/interpret/trainer.ts";
@@ -112,6 +112,18 @@ export class Model {
   /** Written atomically. */
   saveWeights(path: string): void {
     saveWeights(path, this.getWeights(), this.graph.model);
+  }
+
+  /** The weights as a safetensors file's bytes (what saveWeights writes), e.g. for a download. */
+  weightsBytes(): Uint8Array {
+    const chunks = serializeSafetensors(this.getWeights(), { model: this.graph.model, format: "netc" });
+    const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return bytes;
   }
 
   /** Inference on `batch` samples laid out NHWC, batch first. */

@@ -7,5 +7,6 @@ import { layersCase } from "./layers.ts";
 import { lenetTrainCase } from "./lenet-train.ts";
 import { mobilenetCase } from "./mobilenet.ts";
 import { lspCase, parseCheckCase } from "./parse-check.ts";
+import { startupCase } from "./startup.ts";
 
-export const CASES: readonly BenchCase[] = [mobilenetCase, lenetTrainCase, gemmCase, layersCase, parseCheckCase, lspCase, emittedCase];
+export const CASES: readonly BenchCase[] = [mobilenetCase, lenetTrainCase, gemmCase, layersCase, parseCheckCase, lspCase, emittedCase, startupCase];

@@ -5,7 +5,7 @@ import { Worker } from "node:worker_threads";
 import { analyze, describe, fromParts, parseOnly, type Analysis } from "./analysis.ts";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { AnalysisReply, AnalysisRequest } from "./analysis-worker.ts";
-import { analysisWorkerSource } from "./worker-bundle.ts";
+import { analysisWorkerCode, type WorkerCode } from "./worker-bundle.ts";
 
 export interface AnalyzerLimits {
   /** Longest a parse + check may run before the worker is ended. */
@@ -42,8 +42,8 @@ interface Job {
 export class Analyzer {
   private worker: Worker | undefined;
   private ready = false;
-  /** The worker's bundled code, once built (see worker-bundle.ts). */
-  private source: string | undefined;
+  /** The worker's code, once found or bundled (see worker-bundle.ts). */
+  private source: WorkerCode | undefined;
   private bundling = false;
   /** Workers that died before they were ready; after two, analyses run in this thread. */
   private failedStarts = 0;
@@ -93,7 +93,7 @@ export class Analyzer {
       return undefined;
     }
     const worker = new Worker(this.source, {
-      eval: true,
+      eval: typeof this.source === "string",
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: this.limits.maxHeapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
@@ -119,7 +119,7 @@ export class Analyzer {
   private bundle(): void {
     if (this.bundling) return;
     this.bundling = true;
-    analysisWorkerSource().then(
+    analysisWorkerCode().then(
       (source) => {
         this.source = source;
         this.pump();
