@@ -1,6 +1,6 @@
 // The .net grammar (LANGUAGE.md sections 2-6) as a pure Chevrotain CstParser: no semantic
 // actions, the CST→AST visitor lives in src/syntax/parse.ts. One instance is reused for every
-// parse (`netParser.input = tokens`); building a parser is expensive.
+// parse (`netParser().input = tokens`); building a parser is expensive.
 import { CstParser, type IOrAlt } from "chevrotain";
 import * as t from "./tokens.ts";
 import { createSyntaxErrorMessages } from "./error-messages.ts";
@@ -19,7 +19,7 @@ export class NetParser extends CstParser {
       nodeLocationTracking: "onlyOffset",
       maxLookahead: 3,
       skipValidations: !options.validate,
-      errorMessageProvider: createSyntaxErrorMessages(() => netParser.input),
+      errorMessageProvider: createSyntaxErrorMessages(() => netParser().input),
     });
     this.performSelfAnalysis();
   }
@@ -329,5 +329,11 @@ export class NetParser extends CstParser {
   });
 }
 
-/** The one parser instance. */
-export const netParser = new NetParser();
+let shared: NetParser | undefined;
+
+/** The one parser instance, built on first use (~0.1 s: a command or a language server that
+ * never parses in this thread does not pay for it). */
+export function netParser(): NetParser {
+  shared ??= new NetParser();
+  return shared;
+}

@@ -111,9 +111,9 @@ export default {};
   },
 };
 
-/** What stays an import: the package's dependencies and peer dependencies. The rest (Chevrotain
- * and its lodash-es, which Node would otherwise load as some 300 small modules on every start)
- * is bundled, tree-shaken. */
+/** What stays an import: the package's dependencies and peer dependencies. The rest is bundled,
+ * tree-shaken: Chevrotain and its lodash-es would otherwise be loaded by Node as some 300 small
+ * modules on every start. */
 const manifest = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as Record<string, Record<string, string> | undefined>;
 const external = [
   ...Object.keys(manifest.dependencies ?? {}),
@@ -124,6 +124,22 @@ const external = [
 
 // Minified to keep the package within its size budget (1.5 MB unpacked). Not keepNames: its
 // wrappers around every closure slow the parser down (see src/lsp/worker-bundle.ts).
+/** The CommonJS dependencies (vscode-languageserver: ~60 modules) are loaded with require(), not
+ * import: an import makes Node scan each module's source for its exports first (~60 ms of the
+ * language server's start-up). */
+const REQUIRE_CJS: Plugin = {
+  name: "require-cjs",
+  setup(b) {
+    b.onResolve({ filter: /^vscode-languageserver/ }, (args) =>
+      args.namespace === "require-cjs" ? { path: args.path, external: true } : { path: args.path, namespace: "require-cjs" },
+    );
+    b.onLoad({ filter: /.*/, namespace: "require-cjs" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+};
+
 const common = { bundle: true, target: "es2022", logLevel: "warning", legalComments: "none", minify: true } as const;
 
 rmSync(dist, { recursive: true, force: true });
@@ -143,9 +159,11 @@ await build({
   splitting: true,
   external,
   outdir: dist,
+  // For REQUIRE_CJS.
+  banner: { js: 'import{createRequire as __netcRequire}from"node:module";const require=__netcRequire(import.meta.url);' },
   // Flat: src/lsp/worker-bundle.ts finds analysis-worker.js next to whichever file it is in.
   chunkNames: "[name]-[hash]",
-  plugins: [EMBED_SOURCES],
+  plugins: [EMBED_SOURCES, REQUIRE_CJS],
 });
 
 await build({
