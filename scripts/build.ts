@@ -151,7 +151,7 @@ await build({
   entryPoints: {
     cli: `${src}cli/main.ts`,
     index: `${src}index.ts`,
-    prettier: `${src}format/index.ts`,
+    prettier: `${src}prettier.ts`,
     "analysis-worker": `${src}lsp/analysis-worker.ts`,
   },
   platform: "node",
@@ -184,7 +184,7 @@ await build({
 });
 
 execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, "-p", `${root}tsconfig.build.json`], { stdio: "inherit" });
-keepDeclarationsOf(["src/index.d.ts", "src/browser.d.ts", "src/format/index.d.ts"]);
+keepDeclarationsOf(["src/index.d.ts", "src/browser.d.ts", "src/prettier.d.ts"]);
 
 /** Keeps the declarations the entries' types reach (rewriting tsc's `.ts` import specifiers to
  * the `.js` ones consumers resolve); deletes the rest (the CLI's, the language server's). */
@@ -203,4 +203,5 @@ function keepDeclarationsOf(entries: string[]): void {
   for (const file of readdirSync(types, { recursive: true, encoding: "utf8" }))
     if (file.endsWith(".d.ts") && !kept.has(file.replaceAll("\\", "/"))) rmSync(`${types}${file}`);
 }
-console.log("built dist/");
+// On stderr: `npm pack --json` passes this script's stdout through into its JSON.
+process.stderr.write("built dist/\n");
