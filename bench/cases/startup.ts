@@ -2,17 +2,16 @@
 // and for an editor's first diagnostics (spawning `netc lsp --stdio`, initialize, didOpen →
 // publishDiagnostics), each a fresh process of bin/netc.js as installed — the built dist/.
 // Medians of several runs; `node -e 0` is measured alongside as the floor of any Node process.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { initialize, LspClient, repoRoot } from "../../test/lsp/lsp-client.ts";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BenchCase, Measurement, Timing } from "../harness.ts";
 
 /** Issue #14's targets, in milliseconds. */
 export const STARTUP_TARGETS_MS = { help: 200, summary: 350, lsp: 400 } as const;
 
-const netc = join(repoRoot, "bin/netc.js");
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const lenet = join(repoRoot, "examples/lenet5.net");
 
 function timing(samples: number[]): Timing {
@@ -31,22 +30,32 @@ function processMs(args: string[]): number {
   return ms;
 }
 
-/** Spawn → the first publishDiagnostics of a just-opened LeNet-5, sending the messages an
- * editor sends at once. */
-async function lspFirstDiagnosticsMs(): Promise<number> {
+/** Spawn → the first publishDiagnostics of LeNet-5, sending at once what an editor sends on
+ * opening a file: initialize, initialized, didOpen. */
+function lspFirstDiagnosticsMs(netc: string): Promise<number> {
+  const uri = pathToFileURL(lenet).href;
   const start = performance.now();
-  const client = LspClient.start(childEnv());
-  try {
-    await initialize(client);
-    const uri = pathToFileURL(lenet).href;
-    client.notify("textDocument/didOpen", {
-      textDocument: { uri, languageId: "netc", version: 1, text: readFileSync(lenet, "utf8") },
+  const server = spawn(process.execPath, [netc, "lsp", "--stdio"], { cwd: repoRoot, env: childEnv(), stdio: "pipe" });
+  const send = (message: object) => {
+    const body = Buffer.from(JSON.stringify({ jsonrpc: "2.0", ...message }));
+    server.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
+    server.stdin.write(body);
+  };
+  return new Promise((resolve, reject) => {
+    let received = "";
+    server.on("exit", (code) => reject(new Error(`netc lsp exited ${code} before publishing diagnostics`)));
+    server.stdout.on("data", (chunk: Buffer) => {
+      received += chunk.toString();
+      if (!received.includes('"textDocument/publishDiagnostics"')) return;
+      const ms = performance.now() - start;
+      server.removeAllListeners("exit");
+      server.kill();
+      resolve(ms);
     });
-    await client.waitFor("textDocument/publishDiagnostics", (p) => p.uri === uri);
-    return performance.now() - start;
-  } finally {
-    await client.stop();
-  }
+    send({ id: 1, method: "initialize", params: { processId: process.pid, rootUri: null, capabilities: {} } });
+    send({ method: "initialized", params: {} });
+    send({ method: "textDocument/didOpen", params: { textDocument: { uri, languageId: "netc", version: 1, text: readFileSync(lenet, "utf8") } } });
+  });
 }
 
 /** The built CLI, as users run it (vitest sets NETC_FROM_SOURCE for its own children). */
@@ -62,7 +71,8 @@ export interface StartupResult {
   readonly lsp: Timing;
 }
 
-export async function benchStartup(runs: number): Promise<StartupResult> {
+/** `netc` is bin/netc.js of this checkout, or of another one to compare with. */
+export async function benchStartup(runs: number, netc = join(repoRoot, "bin/netc.js")): Promise<StartupResult> {
   const node: number[] = [];
   const help: number[] = [];
   const summary: number[] = [];
@@ -75,7 +85,7 @@ export async function benchStartup(runs: number): Promise<StartupResult> {
     node.push(processMs(["-e", "0"]));
     help.push(processMs([netc, "--help"]));
     summary.push(processMs([netc, "summary", lenet]));
-    lsp.push(await lspFirstDiagnosticsMs());
+    lsp.push(await lspFirstDiagnosticsMs(netc));
   }
   return { node: timing(node), help: timing(help), summary: timing(summary), lsp: timing(lsp) };
 }

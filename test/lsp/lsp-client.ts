@@ -37,10 +37,10 @@ export class LspClient {
     });
   }
 
-  /** `netc lsp --stdio` as editors start it (bin/netc.js; `env` defaults to this process's). */
-  static start(env?: NodeJS.ProcessEnv): LspClient {
+  /** `netc lsp --stdio` as editors start it. */
+  static start(): LspClient {
     const args = [join(repoRoot, "bin/netc.js"), "lsp", "--stdio"];
-    return new LspClient(spawn(process.execPath, args, { cwd: repoRoot, stdio: "pipe", ...(env ? { env } : {}) }));
+    return new LspClient(spawn(process.execPath, args, { cwd: repoRoot, stdio: "pipe" }));
   }
 
   request<R = any>(method: string, params: unknown): Promise<R> {

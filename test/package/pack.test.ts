@@ -2,7 +2,7 @@
 // an empty project from the tarball, then used the ways the README shows — plain-Node import,
 // `npx netc`, the Prettier plugin, a strict TypeScript consumer, `netc compile`'s module, and
 // `netc/browser` bundled by esbuild and Vite and run with no Node APIs at all.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -184,9 +184,10 @@ console.log(JSON.stringify({ params: model.paramCount, total: summary.params.tot
     expect(report!.module).toContain(`export const paramCount = ${LENET_PARAMS};`);
 
     writeFileSync(join(project, "index.html"), `<!doctype html><script type="module" src="./page.js"></script>\n`);
-    run(process.execPath, [join(repo, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "error", "--outDir", "site"]);
-    const assets = readdirSync(join(project, "site/assets")).filter((f) => f.endsWith(".js"));
-    expect(assets.length).toBeGreaterThan(0);
-    for (const asset of assets) expect(readFileSync(join(project, "site/assets", asset), "utf8")).not.toMatch(/from\s*["']node:|import\(["']node:/);
+    // Vite warns when it has to stub a Node module out ("externalized for browser compatibility").
+    const vite = spawnSync(process.execPath, [join(repo, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn", "--outDir", "site"], { cwd: project, env, encoding: "utf8" });
+    expect(vite.status, vite.stderr).toBe(0);
+    expect(`${vite.stdout}${vite.stderr}`).not.toMatch(/externalized|node:/);
+    expect(readdirSync(join(project, "site/assets")).filter((f) => f.endsWith(".js")).length).toBeGreaterThan(0);
   });
 });
