@@ -10,6 +10,7 @@ import type { Diagnostic } from "./diagnostics/diagnostic.ts";
 import { renderDiagnostics } from "./diagnostics/render.ts";
 import type { Graph, TrainConfig } from "./ir/graph.ts";
 import { parseSafetensors, readSafetensors, serializeSafetensors, type TensorData } from "./io/safetensors.ts";
+import { concatBytes } from "./io/bytes.ts";
 import { checkWeights, weightSpecs } from "./io/weights.ts";
 import type { DataSplit } from "./data/dataset.ts";
 import { saveWeights, train, weightsOf, type TrainOptions, type TrainResult } from "./backends/interpret/trainer.ts";
@@ -116,14 +117,7 @@ export class Model {
 
   /** The weights as a safetensors file's bytes (what saveWeights writes), e.g. for a download. */
   weightsBytes(): Uint8Array {
-    const chunks = serializeSafetensors(this.getWeights(), { model: this.graph.model, format: "netc" });
-    const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return bytes;
+    return concatBytes(serializeSafetensors(this.getWeights(), { model: this.graph.model, format: "netc" }));
   }
 
   /** Inference on `batch` samples laid out NHWC, batch first. */

@@ -29,3 +29,14 @@ export function typedArrayAt<T>(ctor: TypedArrayConstructor<T>, bytes: Uint8Arra
   const copy = bytes.slice(offset, offset + count * ctor.BYTES_PER_ELEMENT);
   return new ctor(copy.buffer, 0, count);
 }
+
+/** One array holding the chunks in order (e.g. what serializeSafetensors returns). */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
