@@ -157,7 +157,12 @@ console.log(JSON.stringify({ params: model.paramCount, total: summary.params.tot
   const y = await model.forward(new Float32Array(28 * 28).fill(0.5));
   const table = summaryTable(summaryJson(model.graph, new LineMap(source)));
   const module = await emitTs(model.graph, { kernels: "js" });
-  globalThis.report({ params: model.paramCount, sum: y.reduce((a, b) => a + b, 0), table, module });
+  // Weights out as bytes and back in (no files in a page): the same outputs.
+  const weights = model.weightsBytes();
+  model.initialize(2);
+  model.loadWeights(weights);
+  const again = await model.forward(new Float32Array(28 * 28).fill(0.5));
+  globalThis.report({ params: model.paramCount, sum: y.reduce((a, b) => a + b, 0), table, module, weights: weights.length, same: again.every((v, i) => v === y[i]) });
 })().catch((error) => globalThis.report({ error: String(error && error.stack || error) }));
 `,
     );
@@ -173,7 +178,7 @@ console.log(JSON.stringify({ params: model.paramCount, total: summary.params.tot
     const code = bundle.outputFiles[0]!.text;
     // A bare context (its own WebAssembly) plus the encoders and URL a page has: no process, require,
     // Buffer, timers or node: modules.
-    let report: { params: number; sum: number; table: string; module: string; error?: string } | undefined;
+    let report: { params: number; sum: number; table: string; module: string; weights: number; same: boolean; error?: string } | undefined;
     const page = { TextEncoder, TextDecoder, URL, LENET: readFileSync(join(project, "lenet5.net"), "utf8"), report: (r: typeof report) => (report = r) };
     runInNewContext(code, page);
     await expect.poll(() => report, { timeout: 20_000 }).toBeDefined();
@@ -182,6 +187,8 @@ console.log(JSON.stringify({ params: model.paramCount, total: summary.params.tot
     expect(report!.sum).toBeCloseTo(1, 5);
     expect(report!.table).toContain("61,706");
     expect(report!.module).toContain(`export const paramCount = ${LENET_PARAMS};`);
+    expect(report!.weights).toBeGreaterThan(LENET_PARAMS * 4);
+    expect(report!.same).toBe(true);
 
     writeFileSync(join(project, "index.html"), `<!doctype html><script type="module" src="./page.js"></script>\n`);
     // Vite warns when it has to stub a Node module out ("externalized for browser compatibility").
