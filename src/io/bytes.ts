@@ -1,10 +1,12 @@
 // Typed arrays to and from file bytes. Both file formats we read (safetensors, .npy) store
 // little-endian values, and typed arrays use the host's byte order, so a big-endian host is
 // refused rather than silently reading garbage.
-import { endianness } from "node:os";
+
+/** The host's byte order, asked of a typed array (works in browsers too, unlike node:os). */
+const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function assertLittleEndianHost(): void {
-  if (endianness() !== "LE")
+  if (!littleEndianHost)
     throw new Error("netc reads and writes little-endian tensors and needs a little-endian machine");
 }
 
