@@ -68,7 +68,7 @@ function group(productions: IProduction[]): string {
 
 /** `rule = ... ;` per parser rule, in declaration order. */
 export function grammarEbnf(): string {
-  const rules: Rule[] = Object.values(netParser.getGAstProductions());
+  const rules: Rule[] = Object.values(netParser().getGAstProductions());
   const width = Math.max(...rules.map((r) => r.name.length));
   return rules
     .map((rule) => {

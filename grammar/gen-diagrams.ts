@@ -12,7 +12,7 @@ export const BEGIN_EBNF = "<!-- BEGIN GENERATED EBNF (grammar/gen-diagrams.ts) -
 export const END_EBNF = "<!-- END GENERATED EBNF -->";
 
 export function diagramsHtml(): string {
-  return createSyntaxDiagramsCode(netParser.getSerializedGastProductions());
+  return createSyntaxDiagramsCode(netParser().getSerializedGastProductions());
 }
 
 /** `markdown` with the text between the markers replaced by the current EBNF. */

@@ -1,6 +1,6 @@
 // The .net grammar (LANGUAGE.md sections 2-6) as a pure Chevrotain CstParser: no semantic
 // actions, the CST→AST visitor lives in src/syntax/parse.ts. One instance is reused for every
-// parse (`netParser.input = tokens`); building a parser is expensive.
+// parse (`netParser().input = tokens`); building a parser is expensive.
 import { CstParser, type IOrAlt } from "chevrotain";
 import * as t from "./tokens.ts";
 import { createSyntaxErrorMessages } from "./error-messages.ts";
@@ -10,12 +10,16 @@ export class NetParser extends CstParser {
    * performance guide): parsing allocates less, so it spends less time collecting garbage. */
   private readonly alternatives: Partial<Record<string, IOrAlt<unknown>[]>> = {};
 
-  constructor() {
+  /** `validate`: run Chevrotain's grammar validations (ambiguities, left recursion, ...) in
+   * performSelfAnalysis. They cost most of its time and only a change to this file can make
+   * them fail, so the shared instance skips them and test/syntax/grammar.test.ts runs them. */
+  constructor(options: { readonly validate?: boolean } = {}) {
     super(t.allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: "onlyOffset",
       maxLookahead: 3,
-      errorMessageProvider: createSyntaxErrorMessages(() => netParser.input),
+      skipValidations: !options.validate,
+      errorMessageProvider: createSyntaxErrorMessages(() => netParser().input),
     });
     this.performSelfAnalysis();
   }
@@ -330,5 +334,11 @@ export class NetParser extends CstParser {
   });
 }
 
-/** The one parser instance. */
-export const netParser = new NetParser();
+let shared: NetParser | undefined;
+
+/** The one parser instance, built on first use (~0.1 s: a command or a language server that
+ * never parses in this thread does not pay for it). */
+export function netParser(): NetParser {
+  shared ??= new NetParser();
+  return shared;
+}

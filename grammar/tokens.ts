@@ -178,4 +178,13 @@ export const keywordTokens: TokenType[] = [
   Model, Block, Train, Predict, Input, Repeat, Parallel, From, Output, Scaling, As, If, Else, And, Or, Not,
 ];
 
-export const netLexer = new Lexer(allTokens, { ensureOptimizations: true, positionTracking: "full" });
+export const NET_LEXER_OPTIONS = { ensureOptimizations: true, positionTracking: "full" } as const;
+
+let lexer: Lexer | undefined;
+
+/** The lexer, built on first use. Its validations (duplicate or unreachable patterns...) are
+ * skipped like the parser's: test/syntax/grammar.test.ts runs them. */
+export function netLexer(): Lexer {
+  lexer ??= new Lexer(allTokens, { ...NET_LEXER_OPTIONS, skipValidations: true });
+  return lexer;
+}

@@ -9,7 +9,8 @@ import { check, type ParamValue } from "./check/index.ts";
 import type { Diagnostic } from "./diagnostics/diagnostic.ts";
 import { renderDiagnostics } from "./diagnostics/render.ts";
 import type { Graph, TrainConfig } from "./ir/graph.ts";
-import { parseSafetensors, readSafetensors, type TensorData } from "./io/safetensors.ts";
+import { parseSafetensors, readSafetensors, serializeSafetensors, type TensorData } from "./io/safetensors.ts";
+import { concatBytes } from "./io/bytes.ts";
 import { checkWeights, weightSpecs } from "./io/weights.ts";
 import type { DataSplit } from "./data/dataset.ts";
 import { saveWeights, train, weightsOf, type TrainOptions, type TrainResult } from "./backends/interpret/trainer.ts";
@@ -112,6 +113,11 @@ export class Model {
   /** Written atomically. */
   saveWeights(path: string): void {
     saveWeights(path, this.getWeights(), this.graph.model);
+  }
+
+  /** The weights as a safetensors file's bytes (what saveWeights writes), e.g. for a download. */
+  weightsBytes(): Uint8Array {
+    return concatBytes(serializeSafetensors(this.getWeights(), { model: this.graph.model, format: "netc" }));
   }
 
   /** Inference on `batch` samples laid out NHWC, batch first. */

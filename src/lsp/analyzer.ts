@@ -5,7 +5,13 @@ import { Worker } from "node:worker_threads";
 import { analyze, describe, fromParts, parseOnly, type Analysis } from "./analysis.ts";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { AnalysisReply, AnalysisRequest } from "./analysis-worker.ts";
-import { analysisWorkerSource } from "./worker-bundle.ts";
+import {
+  adoptEarlyWorker,
+  analysisWorkerCode,
+  DEFAULT_MAX_HEAP_MB,
+  workerOptions,
+  type WorkerCode,
+} from "./worker-bundle.ts";
 
 export interface AnalyzerLimits {
   /** Longest a parse + check may run before the worker is ended. */
@@ -14,13 +20,7 @@ export interface AnalyzerLimits {
   readonly maxHeapMb: number;
 }
 
-export const defaultLimits: AnalyzerLimits = { timeoutMs: 5_000, maxHeapMb: 1_024 };
-
-/** The worker's nursery: 64 MB semi-spaces instead of V8's 16. Analysing 1,000 lines allocates
- * ~22 MB, and the ~8 MB concrete syntax tree stays alive to the end of the parse: with the
- * default, about every analysis stops for a young collection that copies that tree (~10 ms);
- * with this, about every other one (the median edit gets none). */
-const YOUNG_GENERATION_MB = 192;
+export const defaultLimits: AnalyzerLimits = { timeoutMs: 5_000, maxHeapMb: DEFAULT_MAX_HEAP_MB };
 
 /** One version's analysis, in two steps. */
 export interface PendingAnalysis {
@@ -42,8 +42,8 @@ interface Job {
 export class Analyzer {
   private worker: Worker | undefined;
   private ready = false;
-  /** The worker's bundled code, once built (see worker-bundle.ts). */
-  private source: string | undefined;
+  /** The worker's code, once found or bundled (see worker-bundle.ts). */
+  private source: WorkerCode | undefined;
   private bundling = false;
   /** Workers that died before they were ready; after two, analyses run in this thread. */
   private failedStarts = 0;
@@ -88,15 +88,12 @@ export class Analyzer {
   /** The running worker; undefined while its code is being bundled. */
   private ensureWorker(): Worker | undefined {
     if (this.worker) return this.worker;
-    if (this.source === undefined) {
+    const early = adoptEarlyWorker(this.limits.maxHeapMb);
+    if (!early && this.source === undefined) {
       this.bundle();
       return undefined;
     }
-    const worker = new Worker(this.source, {
-      eval: true,
-      execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.maxHeapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-    });
+    const worker = early?.worker ?? new Worker(this.source!, workerOptions(this.source!, this.limits.maxHeapMb));
     worker.on("message", (reply: AnalysisReply) => {
       if ("ready" in reply) {
         this.ready = true;
@@ -112,14 +109,14 @@ export class Analyzer {
     // An idle worker must not keep the process alive after the editor has gone.
     worker.unref();
     this.worker = worker;
-    this.ready = false;
+    this.ready = early?.ready ?? false;
     return worker;
   }
 
   private bundle(): void {
     if (this.bundling) return;
     this.bundling = true;
-    analysisWorkerSource().then(
+    analysisWorkerCode().then(
       (source) => {
         this.source = source;
         this.pump();

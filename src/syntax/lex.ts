@@ -13,7 +13,7 @@ export interface LexResult {
 }
 
 export function lex(text: string): LexResult {
-  const result = t.netLexer.tokenize(text);
+  const result = t.netLexer().tokenize(text);
   const diagnostics: Diagnostic[] = [];
   for (const error of result.errors) {
     const bad = text.slice(error.offset, error.offset + error.length);

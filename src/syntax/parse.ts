@@ -41,9 +41,10 @@ export function parse(text: string): ParseResult {
   let start = 0;
   for (;;) {
     const tokens = tokensToParse.slice(start);
-    netParser.input = tokens;
-    const cst = netParser.program() as ProgramCstNode;
-    const errors = [...netParser.errors];
+    const parser = netParser();
+    parser.input = tokens;
+    const cst = parser.program() as ProgramCstNode;
+    const errors = [...parser.errors];
     items.push(...builder.program(cst));
     let leftover: IToken | undefined;
     for (const error of errors) {

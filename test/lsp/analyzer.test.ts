@@ -6,7 +6,7 @@ import type { Diagnostic } from "../../src/diagnostics/diagnostic.ts";
 import { allDiagnostics, analyze, type AnalysisParts } from "../../src/lsp/analysis.ts";
 import type { AnalysisReply, AnalysisRequest } from "../../src/lsp/analysis-worker.ts";
 import { Analyzer } from "../../src/lsp/analyzer.ts";
-import { analysisWorkerSource } from "../../src/lsp/worker-bundle.ts";
+import { analysisWorkerCode } from "../../src/lsp/worker-bundle.ts";
 
 const text = "model M {\n  input x: [8, 8, 3]\n  conv(4, 3x3)\n  dense(10)\n}\n";
 const logged: string[] = [];
@@ -14,16 +14,17 @@ const analyzer = new Analyzer((message) => logged.push(message));
 afterAll(() => analyzer.dispose());
 
 describe("the analysis worker", () => {
-  it("is bundled once, as a script with none of keepNames's wrappers", async () => {
-    const source = await analysisWorkerSource();
-    expect(await analysisWorkerSource()).toBe(source);
+  it("is bundled once from the sources, as a script with none of keepNames's wrappers", async () => {
+    const source = await analysisWorkerCode();
+    expect(await analysisWorkerCode()).toBe(source);
+    if (typeof source !== "string") throw new Error(`from the sources the worker is bundled in memory, got ${source.href}`);
     expect(source).toContain("performSelfAnalysis");
     expect(source).not.toMatch(/\b__name\(/);
     expect(source).not.toMatch(/^\s*import\s/m);
   });
 
   it("runs, says when it is ready, and sends the diagnostics before the whole analysis", async () => {
-    const worker = new Worker(await analysisWorkerSource(), { eval: true });
+    const worker = new Worker(await analysisWorkerCode(), { eval: true });
     try {
       const replies: AnalysisReply[] = [];
       const two = new Promise<void>((resolve) =>

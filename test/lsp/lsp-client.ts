@@ -1,19 +1,9 @@
 // A minimal editor: spawns the real server (`netc lsp --stdio`) and speaks Content-Length framed JSON-RPC to it over stdio, as VS Code or Neovim do.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-
-const standaloneCommand = `
-import { Command } from "commander";
-import { registerLsp } from "./src/cli/lsp.ts";
-const program = new Command("netc");
-registerLsp(program);
-await program.parseAsync(["lsp", "--stdio"], { from: "user" });
-process.exit(0);
-`;
 
 interface Message {
   readonly id?: number | string;
@@ -47,13 +37,9 @@ export class LspClient {
     });
   }
 
-  /** `netc lsp --stdio` as editors start it; until the command is wired into the CLI, the
-   * same command registered on a bare program (src/cli/lsp.ts's registerLsp). */
+  /** `netc lsp --stdio` as editors start it. */
   static start(): LspClient {
-    const wired = readFileSync(join(repoRoot, "src/cli/main.ts"), "utf8").includes("registerLsp(");
-    const args = wired
-      ? [join(repoRoot, "bin/netc.js"), "lsp", "--stdio"]
-      : ["--import", "tsx", "--input-type=module", "-e", standaloneCommand];
+    const args = [join(repoRoot, "bin/netc.js"), "lsp", "--stdio"];
     return new LspClient(spawn(process.execPath, args, { cwd: repoRoot, stdio: "pipe" }));
   }
 

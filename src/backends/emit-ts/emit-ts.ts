@@ -8,8 +8,6 @@
 // `kernels: "js"` the WebAssembly side is left out altogether). The
 // model itself (nodes, shapes, attributes, param shapes) is a constant, and strings from the
 // source only enter through `literal`.
-import { fileURLToPath } from "node:url";
-import { format } from "prettier";
 import type { Graph } from "../../ir/graph.ts";
 import { sizeOf } from "../../runtime/kernel.ts";
 import { referenceKernels } from "../../runtime/kernels/registry.ts";
@@ -18,9 +16,11 @@ import type { OpName, ParamSpec } from "../../runtime/ops.ts";
 import { buildKernelModule } from "../../runtime/wasm/kernels-module.ts";
 import { moduleConfig } from "../../runtime/wasm/kernels.ts";
 import { wasm } from "../../runtime/wasm/webassembly-api.ts";
+import { formatTypeScript } from "./format-ts.ts";
 import { inlineModules, type InlineRoot } from "./inline-source.ts";
 import { KERNEL_SOURCES } from "./kernel-sources.ts";
 import { literal } from "./literal.ts";
+import { sourceUrl } from "./runtime-source.ts";
 import { lossNodeOf, trainRoots, trainStepCode } from "./train-step.ts";
 
 /** Which kernels the module carries: both WebAssembly builds (the default), only the plain-SIMD
@@ -40,10 +40,9 @@ export interface EmitOptions {
   readonly kernels?: EmitKernels;
 }
 
-const here = (relative: string) =>
-  fileURLToPath(new URL(relative, import.meta.url));
-const runtimeFile = (relative: string) => here(`../../runtime/${relative}`);
-const standaloneFile = (relative: string) => here(`./standalone/${relative}`);
+const runtimeFile = (relative: string) => sourceUrl(`runtime/${relative}`);
+const standaloneFile = (relative: string) =>
+  sourceUrl(`backends/emit-ts/standalone/${relative}`);
 
 /** Every param of the model in the order the emitted module stores them (node order, kernel order). */
 export function paramSpecsInOrder(
@@ -323,5 +322,5 @@ export async function emitTs(
     ...(train ? [trainStepCode(graph), trainingWeightsCode(graph, !options.embedWeights)] : []),
     ...(options.embedWeights ? [embeddedWeights(graph, options.weights)] : []),
   ].join("\n\n");
-  return format(code, { parser: "typescript" });
+  return formatTypeScript(code);
 }

@@ -7,10 +7,10 @@
 // export the same top-level name, the later one is renamed (name_2): types by rewriting the
 // word, values by binding them under the new name and aliasing it in the importing scopes.
 // Relies on the repo's Prettier layout: top-level statements start at column 0.
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { readSource } from "./runtime-source.ts";
 
-/** Names to bind at the top level, from the file at `path` (all its exports when omitted). */
+/** Names to bind at the top level, from the file at `path` (all its exports when omitted).
+ * Paths are URLs from runtime-source.ts's sourceUrl. */
 export interface InlineRoot {
   readonly path: string;
   readonly names?: readonly string[];
@@ -132,7 +132,7 @@ function parseFile(
   const from = (spec: string) => {
     // A package import is fine as long as nothing that is inlined uses it.
     if (!spec.startsWith(".")) return `${EXTERNAL}${spec}`;
-    const target = resolve(dirname(path), spec);
+    const target = new URL(spec, path).href;
     const instead = redirect.get(target);
     return instead !== undefined && instead !== path ? instead : target;
   };
@@ -204,7 +204,7 @@ export function inlineModules(
     if (!file) {
       file = parseFile(
         path,
-        options.replace?.get(path) ?? readFileSync(path, "utf8"),
+        options.replace?.get(path) ?? readSource(path),
         options.redirect ?? new Map(),
       );
       files.set(path, file);
@@ -252,7 +252,7 @@ export function inlineModules(
   };
   const rootBindings: [SourceFile, string][] = [];
   for (const root of roots) {
-    const file = fileAt(resolve(root.path));
+    const file = fileAt(root.path);
     const names =
       root.names ??
       file.statements.filter((s) => s.exported).flatMap((s) => s.names);

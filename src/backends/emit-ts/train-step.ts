@@ -2,14 +2,13 @@
 // learning-rate schedule, run by the runtime's own train modules (inlined verbatim), in the
 // same order as the interpreter's trainer: forward, loss, zero grads, backward, optimizer step,
 // on the runtime's training executor (src/backends/emit-ts/standalone/compiled-model.ts).
-import { fileURLToPath } from "node:url";
 import type { Graph, TrainConfig } from "../../ir/graph.ts";
 import { planLoss } from "../../runtime/train/losses.ts";
 import type { InlineRoot } from "./inline-source.ts";
 import { literal } from "./literal.ts";
+import { sourceUrl } from "./runtime-source.ts";
 
-const trainModule = (name: string) =>
-  fileURLToPath(new URL(`../../runtime/train/${name}`, import.meta.url));
+const trainModule = (name: string) => sourceUrl(`runtime/train/${name}`);
 
 /** What the trainStep code uses from the runtime's train modules. */
 export function trainRoots(): InlineRoot[] {
