@@ -16,12 +16,14 @@ import {
   WORDS_VOCABULARY,
   type CharVocabulary,
 } from "../data/chars/vocabulary.ts";
-import { readSafetensors, WeightsFileError } from "../io/safetensors.ts";
+import { readSafetensors } from "../io/safetensors.ts";
 import { checkWeights, weightSpecs } from "../io/weights.ts";
 import type { Graph } from "../ir/graph.ts";
 import { Rng } from "../runtime/rng.ts";
-import { collectParam, UsageError } from "./check.ts";
-import { InputError, loadGraph } from "./load-graph.ts";
+import { collectParam } from "./check.ts";
+import { InputError, UsageError } from "./errors.ts";
+import { loadGraph } from "./load-graph.ts";
+import { integerOption } from "./options.ts";
 
 export interface SampleCommandOptions {
   readonly model?: string;
@@ -84,14 +86,8 @@ function render(text: string, vocabulary: CharVocabulary): string {
 export async function runSample(file: string, opts: SampleCommandOptions): Promise<number> {
   const { graph } = loadGraph(file, opts);
   const model = characterModel(graph, file);
-  let contents;
-  try {
-    contents = readSafetensors(opts.weights, { checkFinite: true });
-    checkWeights(contents.tensors, weightSpecs(graph), opts.weights);
-  } catch (error) {
-    if (error instanceof WeightsFileError) throw new InputError(`error: ${error.message}`);
-    throw error;
-  }
+  const contents = readSafetensors(opts.weights, { checkFinite: true });
+  checkWeights(contents.tensors, weightSpecs(graph), opts.weights);
   const vocabulary = vocabularyOf(contents.metadata, model, opts.weights);
   if (opts.topK !== undefined && opts.topK > model.vocabulary)
     throw new UsageError(`--top-k ${opts.topK} is more than the model's ${model.vocabulary} tokens`);
@@ -106,14 +102,6 @@ export async function runSample(file: string, opts: SampleCommandOptions): Promi
   } finally {
     await dispose();
   }
-}
-
-function integerAtLeast(name: string, min: number): (raw: string) => number {
-  return (raw) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} expects an integer of at least ${min}, got '${raw}'`);
-    return n;
-  };
 }
 
 function temperature(raw: string): number {
@@ -132,10 +120,10 @@ export function registerSample(program: Command): void {
     .option("--param <name=value>", "set a model parameter (repeatable)", collectParam, {})
     .requiredOption("--weights <weights>", "trained weights (safetensors, from netc train --data words|text:FILE)")
     .option("--prompt <text>", "text to continue (default: the start of a word)")
-    .option("--length <n>", "characters to generate", integerAtLeast("--length", 1), DEFAULT_LENGTH)
+    .option("--length <n>", "characters to generate", integerOption("--length", 1, 1_000_000), DEFAULT_LENGTH)
     .option("--temperature <t>", "sharpen (< 1) or flatten (> 1) the distribution; 0 = greedy", temperature, 1)
-    .option("--top-k <k>", "sample among the k most likely characters only", integerAtLeast("--top-k", 1))
-    .option("--seed <s>", "random seed", integerAtLeast("--seed", 0), 0)
+    .option("--top-k <k>", "sample among the k most likely characters only", integerOption("--top-k", 1, Number.MAX_SAFE_INTEGER))
+    .option("--seed <s>", "random seed", integerOption("--seed", 0, 2 ** 32 - 1), 0)
     .action(async (file: string, opts: SampleCommandOptions & { param: Record<string, ParamValue> }) => {
       process.exitCode = await runSample(file, { ...opts, params: opts.param });
     });

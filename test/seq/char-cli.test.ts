@@ -77,15 +77,15 @@ describe("a character model from text", () => {
   it("refuses prompts outside the vocabulary, bad options and models that are not character models", () => {
     const unknown = netc("sample", model, "--weights", weights, "--prompt", "dog");
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toBe("netc: --prompt: character 'd' at position 0 is not in the model's vocabulary (text:" + text + ")\n");
+    expect(unknown.stderr).toBe("netc: error: --prompt: character 'd' at position 0 is not in the model's vocabulary (text:" + text + ")\n");
     const topK = netc("sample", model, "--weights", weights, "--top-k", "12");
-    expect(topK.stderr).toBe("netc: --top-k 12 is more than the model's 11 tokens\n");
+    expect(topK.stderr).toBe("netc: error: --top-k 12 is more than the model's 11 tokens\n");
     const temperature = netc("sample", model, "--weights", weights, "--temperature", "-1");
     expect(temperature.status).toBe(2);
     const lenet = netc("sample", "examples/lenet5.net", "--weights", weights);
     expect(lenet.status).toBe(1);
     expect(lenet.stderr).toBe(
-      "error: examples/lenet5.net: LeNet5 is not a character model: its input 'digit' is [28, 28, 1], not token ids [T] int; " +
+      "netc: error: examples/lenet5.net: LeNet5 is not a character model: its input 'digit' is [28, 28, 1], not token ids [T] int; " +
         "netc sample needs an input of token ids [T] int and an output [T, V] or [V] (see examples/char_gpt.net)\n",
     );
   });
