@@ -191,7 +191,8 @@ export function parseSource(name: string, text: string): ParsedSource {
     };
     visit(node);
     const exportModifier = hasModifier(node, ts.SyntaxKind.ExportKeyword);
-    const exportEnd = exportModifier ? ts.skipTrivia(text, exportModifier.end) : 0;
+    let exportEnd = exportModifier?.end ?? 0;
+    while (exportModifier && /[ \t]/.test(text[exportEnd])) exportEnd++;
     statements.push({
       start: starts[boundaries.indexOf(node)],
       end: endOf(node),
