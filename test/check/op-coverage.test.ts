@@ -50,7 +50,11 @@ const tables: Record<string, ReadonlySet<string>> = {
 
 describe("every op of the checker's registry", () => {
   it("is the runtime's vocabulary (less `input`), which the tables are checked against", () => {
-    expect(opNames).toEqual(Object.keys(referenceKernels).filter((op) => op !== "input").sort());
+    expect(opNames).toEqual(
+      Object.keys(referenceKernels)
+        .filter((op) => op !== "input")
+        .sort(),
+    );
   });
 
   it.each(Object.entries(tables))("has %s", (_, covered) => {

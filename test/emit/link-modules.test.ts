@@ -50,15 +50,13 @@ describe("the standalone linker", () => {
       ].join("\n"),
     };
     const code = link(files, [{ path: "a.ts", names: ["greeting"] }]);
-    expect(run(code, "return greeting();")).toBe(
-      "first line\nconst second = line;\nexport function third() {}",
-    );
+    expect(run(code, "return greeting();")).toBe("first line\nconst second = line;\nexport function third() {}");
   });
 
   it("renames a clashing type only where it is referred to, not in strings, keys, properties or comments", () => {
     const files = {
       "a.ts": [
-        "export interface Shape { readonly kind: \"a\"; readonly size: number }",
+        'export interface Shape { readonly kind: "a"; readonly size: number }',
         "export function describeA(s: Shape): string {",
         "  return `Shape ${s.size}`;",
         "}",
@@ -66,10 +64,10 @@ describe("the standalone linker", () => {
       ].join("\n"),
       "b.ts": [
         "// Shape here is b's own.",
-        "export interface Shape { readonly kind: \"b\"; readonly Shape: string }",
+        'export interface Shape { readonly kind: "b"; readonly Shape: string }',
         "export function describeB(s: Shape): string {",
         "  const keys = { Shape: 1, 'Shape': 2 };",
-        "  return \"Shape \" + s.Shape + keys.Shape;",
+        '  return "Shape " + s.Shape + keys.Shape;',
         "}",
         "",
       ].join("\n"),
@@ -84,9 +82,9 @@ describe("the standalone linker", () => {
     expect(code).toContain('return "Shape " + s.Shape + keys.Shape;');
     expect(code).toContain("readonly Shape: string");
     expect(code).toContain("// Shape here is b's own.");
-    expect(
-      run(code, 'return describeB({ kind: "b", Shape: "x" }) + "|" + describeA({ kind: "a", size: 3 });'),
-    ).toBe("Shape x2|Shape 3");
+    expect(run(code, 'return describeB({ kind: "b", Shape: "x" }) + "|" + describeA({ kind: "a", size: 3 });')).toBe(
+      "Shape x2|Shape 3",
+    );
   });
 
   it("does not take a shadowing local, a key or a string for a reference (nothing unused is linked)", () => {
@@ -131,7 +129,8 @@ describe("the standalone linker", () => {
 
   it("binds an import to a value the caller passes in", () => {
     const files = {
-      "registry.ts": 'export const table: Record<string, number> = { big: 1 };\nexport function loud() { throw new Error("linked"); }\n',
+      "registry.ts":
+        'export const table: Record<string, number> = { big: 1 };\nexport function loud() { throw new Error("linked"); }\n',
       "use.ts": [
         'import { table } from "./registry.ts";',
         'import { loud } from "./registry.ts";',
@@ -153,7 +152,7 @@ describe("the standalone linker", () => {
   it("refuses to link a dynamic import it reaches, and says which", () => {
     const files = {
       "a.ts": [
-        "export async function load() { return import(\"./b.ts\"); }",
+        'export async function load() { return import("./b.ts"); }',
         "export function safe() { return 1; }",
         "",
       ].join("\n"),
@@ -168,9 +167,9 @@ describe("the standalone linker", () => {
     expect(() =>
       link({ "a.ts": "export const x = 1;\nexport enum E { A }\n" }, [{ path: "a.ts", names: ["x"] }]),
     ).toThrow(/a\.ts:2: cannot inline a EnumDeclaration/);
-    expect(() =>
-      link({ "a.ts": "export const x = 1;\n" }, [{ path: "a.ts", names: ["y"] }]),
-    ).toThrow(/a\.ts exports no "y"/);
+    expect(() => link({ "a.ts": "export const x = 1;\n" }, [{ path: "a.ts", names: ["y"] }])).toThrow(
+      /a\.ts exports no "y"/,
+    );
   });
 
   it("runs each file's code in its own scope, so private helpers of the same name do not clash", () => {

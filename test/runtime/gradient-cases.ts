@@ -233,9 +233,14 @@ const activations: OpAttrs[] = [
 for (const attrs of activations) {
   // Inputs from −7.1 to 7.1 in steps of 0.2 (offset 0.013): they cross every kink (0, ±3, 6)
   // without landing within a probe step of one.
-  imageGradientCases.push({ name: `activation ${attrs.op}`, attrs, inShapes: [[4, 3, 3]], outShape: [4, 3, 3], distinct: true });
+  imageGradientCases.push({
+    name: `activation ${attrs.op}`,
+    attrs,
+    inShapes: [[4, 3, 3]],
+    outShape: [4, 3, 3],
+    distinct: true,
+  });
 }
-
 
 /** Attention attrs: two heads, self-attention, biases, no dropout, unless overridden. */
 export const attention = (over: Partial<Extract<OpAttrs, { op: "attention" }>> = {}): OpAttrs => ({
@@ -374,9 +379,20 @@ export const sequenceGradientCases: GradCase[] = [
 ];
 
 for (const op of ["exp", "abs", "neg", "selu", "hard_sigmoid"] as const) {
-  sequenceGradientCases.push({ name: `elementwise ${op}`, attrs: { op }, inShapes: [[4, 3]], outShape: [4, 3], distinct: true });
+  sequenceGradientCases.push({
+    name: `elementwise ${op}`,
+    attrs: { op },
+    inShapes: [[4, 3]],
+    outShape: [4, 3],
+    distinct: true,
+  });
 }
 for (const op of ["log", "sqrt"] as const) {
-  sequenceGradientCases.push({ name: `elementwise ${op}`, attrs: { op }, inShapes: [[4, 3]], outShape: [4, 3], range: [0.5, 3] });
+  sequenceGradientCases.push({
+    name: `elementwise ${op}`,
+    attrs: { op },
+    inShapes: [[4, 3]],
+    outShape: [4, 3],
+    range: [0.5, 3],
+  });
 }
-

@@ -60,7 +60,10 @@ function bindingNames(name: ts.BindingName): ts.Identifier[] {
 }
 
 /** The identifiers a top-level statement declares, and its kind. */
-function declared(file: ts.SourceFile, statement: ts.Statement): { kind: ParsedStatement["kind"]; ids: ts.Identifier[] } {
+function declared(
+  file: ts.SourceFile,
+  statement: ts.Statement,
+): { kind: ParsedStatement["kind"]; ids: ts.Identifier[] } {
   if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement))
     return { kind: "type", ids: [statement.name] };
   if (ts.isClassDeclaration(statement)) {
@@ -74,7 +77,11 @@ function declared(file: ts.SourceFile, statement: ts.Statement): { kind: ParsedS
   if (ts.isVariableStatement(statement))
     return { kind: "value", ids: statement.declarationList.declarations.flatMap((d) => bindingNames(d.name)) };
   if (ts.isExpressionStatement(statement) || ts.isEmptyStatement(statement)) return { kind: "other", ids: [] };
-  return fail(file, statement, `a ${ts.SyntaxKind[statement.kind]} (enums, namespaces and default exports are not supported)`);
+  return fail(
+    file,
+    statement,
+    `a ${ts.SyntaxKind[statement.kind]} (enums, namespaces and default exports are not supported)`,
+  );
 }
 
 /**
@@ -100,7 +107,13 @@ function chunkStarts(file: ts.SourceFile, statements: readonly ts.Statement[]): 
 
 /** A program of this one file, for the checker's name resolution (imports stay unresolved). */
 function checkerFor(file: ts.SourceFile): ts.TypeChecker {
-  const options: ts.CompilerOptions = { noLib: true, noResolve: true, types: [], target: ts.ScriptTarget.ES2022, noEmit: true };
+  const options: ts.CompilerOptions = {
+    noLib: true,
+    noResolve: true,
+    types: [],
+    target: ts.ScriptTarget.ES2022,
+    noEmit: true,
+  };
   const host: ts.CompilerHost = {
     getSourceFile: (name) => (name === file.fileName ? file : undefined),
     getDefaultLibFileName: () => "lib.d.ts",
