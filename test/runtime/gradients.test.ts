@@ -7,7 +7,8 @@ import { sizeOf } from "../../src/runtime/kernel.ts";
 import { Rng } from "../../src/runtime/rng.ts";
 import { imageGradientCases as cases } from "./gradient-cases.ts";
 import type { KernelCase } from "./kernel-harness.ts";
-import { distinctArray, kernelFor, randomArray, worstGradError } from "./kernel-harness.ts";
+import { distinctArray, kernelFor, worstGradError } from "./kernel-harness.ts";
+import { randomArray } from "../support/arrays.ts";
 
 const TOLERANCE = 5e-3;
 

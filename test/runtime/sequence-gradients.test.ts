@@ -6,7 +6,8 @@ import { sizeOf } from "../../src/runtime/kernel.ts";
 import { Rng } from "../../src/runtime/rng.ts";
 import { attention, sequenceGradientCases as cases } from "./gradient-cases.ts";
 import type { GradCase, KernelCase } from "./kernel-harness.ts";
-import { distinctArray, kernelFor, randomArray, runForward, worstGradError } from "./kernel-harness.ts";
+import { distinctArray, kernelFor, runForward, worstGradError } from "./kernel-harness.ts";
+import { randomArray } from "../support/arrays.ts";
 
 const TOLERANCE = 5e-3;
 
