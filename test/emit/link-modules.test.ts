@@ -167,6 +167,9 @@ describe("the standalone linker", () => {
     expect(() =>
       link({ "a.ts": "export const x = 1;\nexport enum E { A }\n" }, [{ path: "a.ts", names: ["x"] }]),
     ).toThrow(/a\.ts:2: cannot inline a EnumDeclaration/);
+    expect(() =>
+      link({ "a.ts": "export const x = 1;\ndeclare const y: number;\n" }, [{ path: "a.ts", names: ["x"] }]),
+    ).toThrow(/a\.ts:2: cannot inline an ambient \(declare\) statement/);
     expect(() => link({ "a.ts": "export const x = 1;\n" }, [{ path: "a.ts", names: ["y"] }])).toThrow(
       /a\.ts exports no "y"/,
     );

@@ -167,6 +167,8 @@ export function parseSource(name: string, text: string): ParsedSource {
     }
     const { kind, ids } = declared(file, statement);
     if (hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) fail(file, statement, "a default export");
+    // Code runs inside a function scope, where ambient declarations are not allowed.
+    if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) fail(file, statement, "an ambient (declare) statement");
     ids.forEach(note);
     code.push({ node: statement, kind, ids });
   }
