@@ -214,10 +214,12 @@ def optimizer_tensors(module, optimizer):
     parameters = dict(module.named_parameters())
     tensors = {}
     for key, (name, layout, shape) in module.NETC_TENSORS.items():
-        state = optimizer.state.get(parameters.get(name), {})
+        entries = name if isinstance(name, tuple) else (name,)
+        states = [optimizer.state.get(parameters.get(n), {}) for n in entries]
         for slot in SLOTS:
-            if slot in state:
-                buffer = to_netc_layout(layout, state[slot].float(), shape)
+            if all(slot in state for state in states):
+                buffers = dict(zip(entries, (state[slot].float() for state in states)))
+                buffer = netc_value(name, layout, shape, buffers.get)
                 tensors[f"optimizer/{key}/{slot}"] = buffer.reshape(-1)
     return tensors
 
@@ -228,12 +230,11 @@ def restore_optimizer(module, optimizer, tensors, step):
         saved = {s: tensors.get(f"optimizer/{key}/{s}") for s in SLOTS}
         if any(t is None for t in saved.values()) or not saved:
             continue
-        parameter = parameters[name]
-        state = {
-            slot: to_torch_layout(layout, t.reshape(shape)).to(parameter.device)
-            for slot, t in saved.items()
-        }
-        optimizer.state[parameter] = {**state, **step_entry(step)}
+        by_slot = {s: torch_values(name, layout, t.reshape(shape)) for s, t in saved.items()}
+        for entry in by_slot[SLOTS[0]]:
+            parameter = parameters[entry]
+            state = {s: values[entry].to(parameter.device) for s, values in by_slot.items()}
+            optimizer.state[parameter] = {**state, **step_entry(step)}
 
 
 def save_checkpoint(module, optimizer, path, epoch, step, rng):
