@@ -135,7 +135,7 @@ export function emitModelPy(program: Program, options: ModelEmitOptions): string
     ...definitions,
     `class ${className}(nn.Module):`,
     tensors.some((t) => typeof t.state !== "string")
-      ? "    # netc weight key: (state_dict entry or a tuple of them, layout, shape in the netc file)"
+      ? "    # netc weight key: (state_dict entry or entries, layout, shape in the netc file)"
       : "    # netc weight key: (state_dict entry, layout, shape in the netc file)",
     ...(tensors.length === 0
       ? ["    NETC_TENSORS = {}"]

@@ -33,12 +33,12 @@ const LAYOUTS: Readonly<Record<Exclude<WeightLayout, SameLayout>, LayoutCode>> =
     toNetc: ["return tensor.t()"],
   },
   gru_kernel: {
-    comment: "[rows, 3 * units], gates z, r, h <-> [3 * units, rows], gates r, z, n",
+    comment: "[rows, 3u], gates z, r, h <-> [3u, rows], gates r, z, n",
     toTorch: ["z, r, h = tensor.t().chunk(3)", "return torch.cat([r, z, h])"],
     toNetc: ["r, z, h = tensor.chunk(3)", "return torch.cat([z, r, h]).t()"],
   },
   gru_bias: {
-    comment: "[2, 3 * units] (input row, recurrent row; z, r, h) <-> (b_ih, b_hh; r, z, n)",
+    comment: "[2, 3u] rows (input, recurrent), z, r, h <-> (b_ih, b_hh), r, z, n",
     toTorch: ["return tuple(torch.cat([r, z, h]) for z, r, h in (row.chunk(3) for row in tensor))"],
     toNetc: ["return torch.stack([torch.cat([z, r, h]) for r, z, h in (b.chunk(3) for b in tensor)])"],
   },

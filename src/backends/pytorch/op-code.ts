@@ -78,10 +78,14 @@ export function channelsLast(ctx: EmitContext, i = 0): string {
   return ctx.inputShape(i).length === 3 ? `${ctx.input(i)}.permute(0, 2, 3, 1)` : ctx.input(i);
 }
 
-/** `apply` (a function of a channels-last expression) on input 0, the result stored as the node's. */
-export function onChannelsLast(ctx: EmitContext, apply: (x: string) => string): string {
+/**
+ * `apply` (a function of a channels-last expression) on input 0, the result stored as the
+ * node's. `compound`: the expression has operators, so it is bracketed before `.permute`.
+ */
+export function onChannelsLast(ctx: EmitContext, apply: (x: string) => string, compound = false): string {
   if (ctx.inputShape(0).length !== 3) return apply(ctx.input(0));
-  return `${apply(channelsLast(ctx))}.permute(0, 3, 1, 2)`;
+  const value = apply(channelsLast(ctx));
+  return `${compound ? `(${value})` : value}.permute(0, 3, 1, 2)`;
 }
 
 /**

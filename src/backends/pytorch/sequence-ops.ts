@@ -89,7 +89,7 @@ export const SEQUENCE_EMITTERS: { readonly [K in OpName]?: Emitter<K> } = {
     return {
       modules: [[name, parameter([lastAxis(ctx.inputShape(0))])]],
       tensors: [binding(ctx, "gamma", name, "vector")],
-      value: onChannelsLast(ctx, rms),
+      value: onChannelsLast(ctx, rms, true),
     };
   },
   attention: (a, ctx) => {
