@@ -98,28 +98,81 @@ def center_crop(masks):
     return masks[:, top : top + out_height, left : left + out_width]
 
 
+def load_text(path):
+    """`text:FILE` as netc reads it: one token per character, the vocabulary sorted."""
+    try:
+        with open(path, "rb") as file:
+            text = file.read().decode("utf-8")
+    except OSError as error:
+        fail(f"{path}: cannot read: {error.strerror}")
+    except UnicodeDecodeError as error:
+        fail(f"{path}: not UTF-8 text (at byte {error.start}); save it as UTF-8")
+    text = text.removeprefix("\ufeff")
+    chars = sorted(set(text))
+    if len(chars) < 2:
+        fail(f"{path} has fewer than two distinct characters; there is nothing to predict")
+    index = {c: i for i, c in enumerate(chars)}
+    ids = np.array([index[c] for c in text], dtype=np.int64)
+    cut = math.floor(len(ids) * 0.9)  # the last 10% held out
+    return ids[:cut], ids[cut:], chars
+
+
+def char_windows(ids, part):
+    """Non-overlapping windows of the input's length, each with its targets shifted by one."""
+    if len(INPUT_SHAPE) != 1:
+        fail(f"--data text: trains models on token ids [T], not {describe_shape(INPUT_SHAPE)}")
+    length = INPUT_SHAPE[0]
+    count = (len(ids) - 1) // length
+    if count == 0:
+        fail(f"the {part} text is too short for one window of {length} plus its target")
+    starts = np.arange(count) * length
+    x = ids[starts[:, None] + np.arange(length)]
+    if OUTPUT_SHAPE[:-1] == (length,):  # every position predicts the next character
+        return x, ids[starts[:, None] + np.arange(1, length + 1)]
+    return x, ids[starts + length]  # the character after the window
+
+
 def load_data(spec):
-    """Arrays (x, y, val_x, val_y); val_x is None when nothing is held out."""
+    """Arrays (x, y, val_x, val_y) and the metadata the weights keep (a text's vocabulary)."""
+    if spec == "words":
+        context = INPUT_SHAPE[0] if len(INPUT_SHAPE) == 1 else "T"
+        fail(
+            f"--data words needs netc's word list: write its windows with `netc data words "
+            f"--context {context} --out DIR`, then pass --data DIR"
+        )
+    if spec.startswith("text:"):
+        train, val, chars = load_text(spec[len("text:") :])
+        if OUTPUT_SHAPE[-1] != len(chars):
+            fail(
+                f"vocabulary mismatch: {spec} has {len(chars)} distinct characters but the "
+                f"model's output has {OUTPUT_SHAPE[-1]} classes"
+            )
+        metadata = {
+            "vocabulary": json.dumps(chars, ensure_ascii=False, separators=(",", ":")),
+            "corpus": spec,
+        }
+        return (*char_windows(train, "train"), *char_windows(val, "validation"), metadata)
     if os.path.isdir(spec):
-        return load_folder(spec)
+        return (*load_folder(spec), {})
     paths = spec.split(",")
     if len(paths) != 2 or not all(p.endswith(".npy") for p in paths):
-        fail(f"--data '{spec}' is neither x.npy,y.npy nor a folder from `netc data`")
+        fail(f"--data '{spec}' is neither x.npy,y.npy, text:FILE nor a folder from `netc data`")
     x, y = (np.load(p) for p in paths)
     if len(x) != len(y):
         fail(f"{paths[0]} holds {len(x)} samples but {paths[1]} holds {len(y)} labels")
     if VALIDATION == 0:
-        return x, y, None, None
+        return x, y, None, None, {}
     # netc holds out the last fraction, in file order, before any shuffling.
     keep = math.floor(len(x) * (1 - VALIDATION) + 1e-9)
-    return x[:keep], y[:keep], x[keep:], y[keep:]
+    return x[:keep], y[:keep], x[keep:], y[keep:], {}
 
 
 def as_samples(x, name):
     if tuple(x.shape[1:]) != INPUT_SHAPE:
         got, expected = describe_shape(x.shape[1:]), describe_shape(INPUT_SHAPE)
         fail(f"{name}: samples are {got}, the model takes {expected}")
-    return torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
+    dtype = np.int64 if TOKEN_IDS else np.float32
+    return torch.from_numpy(np.ascontiguousarray(x, dtype=dtype))
 
 
 def as_labels(y, name):
@@ -175,9 +228,10 @@ def evaluate(model, x, y, device):
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = np.nan_to_num(hits / confusion.sum(0))
         recall = np.nan_to_num(hits / confusion.sum(1))
-    metrics = metric_values(confusion, sums, len(x))
+    loss = loss_sum / len(x)
+    metrics = metric_values(confusion, sums, len(x), loss)
     return {
-        "loss": loss_sum / len(x),
+        "loss": loss,
         **metrics,
         "precision": precision.tolist(),
         "recall": recall.tolist(),
@@ -190,12 +244,19 @@ def netc_exponential(value):
     return f"{mantissa}e{int(exponent):+d}"
 
 
+def speed(report):
+    """Images per second, or tokens per second for a text's windows, as netc."""
+    if "tokens_per_s" in report:
+        return f"{round(report['tokens_per_s']):,} tok/s"
+    return f"{round(report['images_per_s']):,} img/s"
+
+
 def epoch_line(report):
     """The line `netc train` prints per epoch."""
     line = (
         f"epoch {report['epoch']}/{EPOCHS}  loss {report['loss']:.4f}  "
         f"lr {netc_exponential(report['lr'])}  "
-        f"{round(report['images_per_s']):,} img/s  {report['seconds']:.1f}s"
+        f"{speed(report)}  {report['seconds']:.1f}s"
     )
     val = report.get("val")
     if val is None:
@@ -295,7 +356,7 @@ def main():
     torch.manual_seed(SEED + rank)
     say = (lambda line: print(line, flush=True)) if rank == 0 else (lambda line: None)
 
-    train_x, train_y, val_x, val_y = load_data(args.data)
+    train_x, train_y, val_x, val_y, data_metadata = load_data(args.data)
     train_x, train_y = as_samples(train_x, "train x"), as_labels(train_y, "train y")
     if val_x is not None:
         val_x, val_y = as_samples(val_x, "val x"), as_labels(val_y, "val y")
@@ -364,12 +425,15 @@ def main():
         if world > 1:
             dist.all_reduce(totals)
         seconds = time.perf_counter() - started
+        tokens = len(train_x) * INPUT_SHAPE[0] / seconds
+        tokens_per_s = {"tokens_per_s": tokens} if data_metadata else {}
         report = {
             "event": "epoch",
             "epoch": epoch + 1,
             "loss": totals[0].item() / totals[1].item(),
             "lr": lr,
             "images_per_s": len(train_x) / seconds,
+            **tokens_per_s,
             "seconds": seconds,
         }
         if rank == 0:
@@ -380,7 +444,7 @@ def main():
         if world > 1:
             dist.barrier()
     if rank == 0:
-        save_netc_weights(module, args.out)
+        save_netc_weights(module, args.out, metadata=data_metadata)
         done = {"event": "done", "weights": args.out}
         line = f"wrote {args.out} (last checkpoint: {checkpoint})"
         say(json.dumps(done) if args.json else line)
