@@ -162,6 +162,52 @@ describe("train.py follows netc train", () => {
   }, 120_000);
 });
 
+describe("train.py follows netc train on GRU and LSTM layers", () => {
+  const dir = mkdtempSync(join(tmpdir(), "netc-pytorch-train-recurrent-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("recurrent.net: 12 Adam steps give netc's losses, and --resume its weights and Adam buffers", async () => {
+    const file = join(FIXTURES, "recurrent.net");
+    const graph = graphOf(file);
+    const pkg = join(dir, "package");
+    expect((await captured(() => runExport(file, { params: {}, pytorch: pkg }))).code).toBe(0);
+    const init = join(dir, "init.safetensors");
+    writeWeights(init, randomWeights(graph, 9));
+    const rng = new Rng(4);
+    const x = join(dir, "x.npy");
+    const y = join(dir, "y.npy");
+    writeNpy(x, randomInput(graph, 12, 21));
+    writeNpy(y, { shape: [12], data: Float32Array.from({ length: 12 }, () => randomBelow(rng, 3)) });
+    const data = `${x},${y}`;
+
+    const netcOut = join(dir, "netc.safetensors");
+    const netc = await captured(() => runTrain(file, { params: {}, data, init, out: netcOut, json: true }));
+    expect(netc.code).toBe(0);
+    const args = ["--data", data, "--init", init, "--json", "--device", "cpu"];
+    const whole = join(dir, "whole.safetensors");
+    const torchLines = runPython(["train.py", ...args, "--out", whole], { cwd: pkg }).stdout.split("\n").filter((l) => l !== "");
+    expectRelativelyClose(epochLosses(torchLines), epochLosses(netc.lines), 1e-4, "losses");
+    const trained = readSafetensors(netcOut).tensors;
+    for (const [key, tensor] of readSafetensors(whole).tensors) {
+      const expected = trained.get(key)!.data;
+      tensor.data.forEach((v, i) => expect(Math.abs(v - expected[i]), `${key}[${i}]`).toBeLessThanOrEqual(1e-4));
+    }
+
+    // Two epochs, then two more from the checkpoint: the GRU bias's Adam buffers come back into both parameters.
+    const first = join(dir, "first.safetensors");
+    runPython(["train.py", ...args, "--epochs", "2", "--out", first], { cwd: pkg });
+    const checkpoint = join(dir, "first.ckpt.safetensors");
+    expect(readSafetensors(checkpoint).tensors.get("optimizer/gru_0.bias/exp_avg_sq")!.shape).toEqual([30]);
+    const resumed = join(dir, "resumed.safetensors");
+    runPython(["train.py", ...args, "--resume", checkpoint, "--out", resumed], { cwd: pkg });
+    const expected = readSafetensors(whole).tensors;
+    for (const [key, tensor] of readSafetensors(resumed).tensors) {
+      const want = expected.get(key)!.data;
+      tensor.data.forEach((v, i) => expect(Math.abs(v - want[i]), `${key}[${i}]`).toBeLessThanOrEqual(1e-6));
+    }
+  }, 300_000);
+});
+
 describe("train.py follows netc train on a character model (--data text:FILE)", () => {
   const dir = mkdtempSync(join(tmpdir(), "netc-pytorch-train-text-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
