@@ -235,6 +235,11 @@ describe("train.py follows netc train on a character model (--data text:FILE)", 
     const torch = runPython(["train.py", "--data", data, "--init", init, "--out", torchOut, "--json", "--device", "cpu"], { cwd: pkg });
     const torchLines = torch.stdout.split("\n").filter((l) => l !== "");
 
+    // The bigram baseline netc prints before training, from the same windows.
+    const baseline = (lines: readonly string[]) => lines.map((l) => JSON.parse(l)).find((e) => e.event === "baseline");
+    const netcBaseline = baseline(netc.lines);
+    expect(Object.keys(baseline(torchLines))).toEqual(Object.keys(netcBaseline));
+    expect(baseline(torchLines).bigram_val_loss).toBeCloseTo(netcBaseline.bigram_val_loss, 9);
     const netcEpochs = epochEvents(netc.lines);
     const torchEpochs = epochEvents(torchLines);
     expect(netcEpochs).toHaveLength(4);

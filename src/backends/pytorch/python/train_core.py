@@ -132,6 +132,23 @@ def char_windows(ids, part):
     return x, ids[starts + length]  # the character after the window
 
 
+def bigram_baseline(x, y, val_x, val_y):
+    """netc's baseline for a text: the next character from the current one alone, add-one
+    counts from the training windows, the mean cross-entropy on the validation windows."""
+
+    def pairs(x, y):
+        if y.ndim == 1:  # one target after each window
+            return x[:, -1], y
+        return x.reshape(-1), y.reshape(-1)
+
+    vocabulary = OUTPUT_SHAPE[-1]
+    counts = np.ones((vocabulary, vocabulary))
+    np.add.at(counts, pairs(x, y), 1)
+    log_probability = np.log(counts / counts.sum(1, keepdims=True))
+    loss = float(-log_probability[pairs(val_x, val_y)].mean())
+    return {"bigram_val_loss": loss, "bigram_val_perplexity": float(np.exp(loss))}
+
+
 def load_data(spec):
     """Arrays (x, y, val_x, val_y) and the metadata the weights keep (a text's vocabulary)."""
     if spec == "words":
@@ -145,7 +162,8 @@ def load_data(spec):
         if OUTPUT_SHAPE[-1] != len(chars):
             fail(
                 f"vocabulary mismatch: {spec} has {len(chars)} distinct characters but the "
-                f"model's output has {OUTPUT_SHAPE[-1]} classes"
+                f"model's output has {OUTPUT_SHAPE[-1]} classes; give the last layer "
+                f"{len(chars)} units (and the embedding a vocabulary of {len(chars)})"
             )
         metadata = {
             "vocabulary": json.dumps(chars, ensure_ascii=False, separators=(",", ":")),
@@ -357,6 +375,7 @@ def main():
     say = (lambda line: print(line, flush=True)) if rank == 0 else (lambda line: None)
 
     train_x, train_y, val_x, val_y, data_metadata = load_data(args.data)
+    baseline = bigram_baseline(train_x, train_y, val_x, val_y) if data_metadata else None
     train_x, train_y = as_samples(train_x, "train x"), as_labels(train_y, "train y")
     if val_x is not None:
         val_x, val_y = as_samples(val_x, "val x"), as_labels(val_y, "val y")
@@ -393,6 +412,14 @@ def main():
             f"training {MODEL_NAME} ({params:,} params) on {args.data}: "
             f"{len(train_x)} samples{held_out}, batch {BATCH}, "
             f"{EPOCHS} epochs{processes}"
+        )
+    if baseline is not None and args.json:
+        say(json.dumps({"event": "baseline", "corpus": args.data, **baseline}))
+    elif baseline is not None:
+        say(
+            "bigram baseline on the same split: "
+            f"val_loss {baseline['bigram_val_loss']:.4f}  "
+            f"perplexity {baseline['bigram_val_perplexity']:.2f}"
         )
     for epoch in range(start_epoch, EPOCHS):
         started = time.perf_counter()
