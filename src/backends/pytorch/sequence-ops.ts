@@ -116,8 +116,10 @@ export const SEQUENCE_EMITTERS: { readonly [K in OpName]?: Emitter<K> } = {
     const name = ctx.node.name;
     return {
       modules: [[name, pyCall("nn.LSTM", [String(c), String(a.units)], { batch_first: "True" })]],
-      // netc's one bias is PyTorch's b_ih + b_hh: b_ih carries it, b_hh stays 0.
-      setup: [`self.${name}.bias_hh_l0.requires_grad_(False).zero_()`],
+      setup: [
+        "# netc's one LSTM bias is b_ih + b_hh: b_ih holds it, b_hh stays 0 (not trained).",
+        `self.${name}.bias_hh_l0.requires_grad_(False).zero_()`,
+      ],
       tensors: [
         binding(ctx, "kernel", `${name}.weight_ih_l0`, "dense"),
         binding(ctx, "recurrent_kernel", `${name}.weight_hh_l0`, "dense"),

@@ -110,7 +110,7 @@ def load_text(path):
     text = text.removeprefix("\ufeff")
     chars = sorted(set(text))
     if len(chars) < 2:
-        fail(f"{path} has fewer than two distinct characters; there is nothing to predict")
+        fail(f"{path} has fewer than two distinct characters: nothing to predict")
     index = {c: i for i, c in enumerate(chars)}
     ids = np.array([index[c] for c in text], dtype=np.int64)
     cut = math.floor(len(ids) * 0.9)  # the last 10% held out
@@ -118,9 +118,10 @@ def load_text(path):
 
 
 def char_windows(ids, part):
-    """Non-overlapping windows of the input's length, each with its targets shifted by one."""
+    """Non-overlapping windows of the input's length, with targets shifted by one."""
     if len(INPUT_SHAPE) != 1:
-        fail(f"--data text: trains models on token ids [T], not {describe_shape(INPUT_SHAPE)}")
+        shape = describe_shape(INPUT_SHAPE)
+        fail(f"--data text: trains models on token ids [T], not {shape}")
     length = INPUT_SHAPE[0]
     count = (len(ids) - 1) // length
     if count == 0:
@@ -133,8 +134,11 @@ def char_windows(ids, part):
 
 
 def bigram_baseline(x, y, val_x, val_y):
-    """netc's baseline for a text: the next character from the current one alone, add-one
-    counts from the training windows, the mean cross-entropy on the validation windows."""
+    """netc's baseline for a text: the next character from the current one alone.
+
+    Add-one counts from the training windows, the mean cross-entropy on the validation
+    windows.
+    """
 
     def pairs(x, y):
         if y.ndim == 1:  # one target after each window
@@ -150,31 +154,36 @@ def bigram_baseline(x, y, val_x, val_y):
 
 
 def load_data(spec):
-    """Arrays (x, y, val_x, val_y) and the metadata the weights keep (a text's vocabulary)."""
+    """Arrays (x, y, val_x, val_y) and the metadata the weights keep (a vocabulary)."""
     if spec == "words":
         context = INPUT_SHAPE[0] if len(INPUT_SHAPE) == 1 else "T"
         fail(
-            f"--data words needs netc's word list: write its windows with `netc data words "
-            f"--context {context} --out DIR`, then pass --data DIR"
+            "--data words needs netc's word list: write its windows with "
+            f"`netc data words --context {context} --out DIR`, then pass --data DIR"
         )
     if spec.startswith("text:"):
         train, val, chars = load_text(spec[len("text:") :])
         if OUTPUT_SHAPE[-1] != len(chars):
             fail(
-                f"vocabulary mismatch: {spec} has {len(chars)} distinct characters but the "
-                f"model's output has {OUTPUT_SHAPE[-1]} classes; give the last layer "
-                f"{len(chars)} units (and the embedding a vocabulary of {len(chars)})"
+                f"vocabulary mismatch: {spec} has {len(chars)} distinct characters "
+                f"but the model's output has {OUTPUT_SHAPE[-1]} classes; give the "
+                f"last layer {len(chars)} units (and the embedding as many ids)"
             )
         metadata = {
             "vocabulary": json.dumps(chars, ensure_ascii=False, separators=(",", ":")),
             "corpus": spec,
         }
-        return (*char_windows(train, "train"), *char_windows(val, "validation"), metadata)
+        x, y = char_windows(train, "train")
+        val_x, val_y = char_windows(val, "validation")
+        return x, y, val_x, val_y, metadata
     if os.path.isdir(spec):
         return (*load_folder(spec), {})
     paths = spec.split(",")
     if len(paths) != 2 or not all(p.endswith(".npy") for p in paths):
-        fail(f"--data '{spec}' is neither x.npy,y.npy, text:FILE nor a folder from `netc data`")
+        fail(
+            f"--data '{spec}' is neither x.npy,y.npy, text:FILE nor a folder from "
+            "`netc data`"
+        )
     x, y = (np.load(p) for p in paths)
     if len(x) != len(y):
         fail(f"{paths[0]} holds {len(x)} samples but {paths[1]} holds {len(y)} labels")
@@ -309,10 +318,14 @@ def restore_optimizer(module, optimizer, tensors, step):
         saved = {s: tensors.get(f"optimizer/{key}/{s}") for s in SLOTS}
         if any(t is None for t in saved.values()) or not saved:
             continue
-        by_slot = {s: torch_values(name, layout, t.reshape(shape)) for s, t in saved.items()}
+        by_slot = {
+            s: torch_values(name, layout, t.reshape(shape)) for s, t in saved.items()
+        }
         for entry in by_slot[SLOTS[0]]:
             parameter = parameters[entry]
-            state = {s: values[entry].to(parameter.device) for s, values in by_slot.items()}
+            state = {
+                s: values[entry].to(parameter.device) for s, values in by_slot.items()
+            }
             optimizer.state[parameter] = {**state, **step_entry(step)}
 
 
@@ -375,7 +388,9 @@ def main():
     say = (lambda line: print(line, flush=True)) if rank == 0 else (lambda line: None)
 
     train_x, train_y, val_x, val_y, data_metadata = load_data(args.data)
-    baseline = bigram_baseline(train_x, train_y, val_x, val_y) if data_metadata else None
+    baseline = None
+    if data_metadata:  # a text: the baseline netc prints
+        baseline = bigram_baseline(train_x, train_y, val_x, val_y)
     train_x, train_y = as_samples(train_x, "train x"), as_labels(train_y, "train y")
     if val_x is not None:
         val_x, val_y = as_samples(val_x, "val x"), as_labels(val_y, "val y")
