@@ -117,7 +117,7 @@ export const SEQUENCE_EMITTERS: { readonly [K in OpName]?: Emitter<K> } = {
     return {
       modules: [[name, pyCall("nn.LSTM", [String(c), String(a.units)], { batch_first: "True" })]],
       setup: [
-        "# netc's one LSTM bias is b_ih + b_hh: b_ih holds it, b_hh stays 0 (not trained).",
+        "# netc's LSTM bias is b_ih + b_hh: b_ih holds it, b_hh stays 0, untrained.",
         `self.${name}.bias_hh_l0.requires_grad_(False).zero_()`,
       ],
       tensors: [
