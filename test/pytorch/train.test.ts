@@ -2,6 +2,7 @@
 // (netc's --init, the package's --init), no shuffle, 20 SGD steps each. The losses agree to 1e-4
 // relative and so do the trained weights; the sampler visits netc's shuffled order. A character
 // GPT trains on `--data text:FILE` in both: token cross-entropy, perplexity, the vocabulary kept.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ import { writeNpy } from "../../src/io/npy.ts";
 import { readSafetensors } from "../../src/io/safetensors.ts";
 import { Rng } from "../../src/runtime/index.ts";
 import { captured, graphOf, randomInput, randomWeights, writeWeights } from "./harness.ts";
-import { runPython } from "./python.ts";
+import { runPython, torchPython } from "./python.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 
@@ -274,5 +275,12 @@ describe("train.py follows netc train on a character model (--data text:FILE)", 
     // The vocabulary goes with the weights, as netc stores it for `netc sample`.
     expect(torchWeights.metadata.vocabulary).toBe(netcWeights.metadata.vocabulary);
     expect(torchWeights.metadata.corpus).toBe(netcWeights.metadata.corpus);
+
+    // `--data words` needs netc's word list, which Python does not have: the error says how to get it.
+    const wordsRun = spawnSync(torchPython(), ["train.py", "--data", "words"], { cwd: pkg, encoding: "utf8" });
+    expect(wordsRun.status).toBe(1);
+    expect(wordsRun.stderr.trim()).toBe(
+      "error: --data words needs netc's word list: write its windows with `netc data words --context 8 --out DIR`, then pass --data DIR",
+    );
   }, 300_000);
 });
