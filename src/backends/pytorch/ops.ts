@@ -17,7 +17,11 @@ import { denseOp, SEQUENCE_EMITTERS } from "./sequence-ops.ts";
 
 export type { OpCode, TensorBinding, WeightLayout } from "./op-code.ts";
 
-/** Method syntax, so that one emitter can serve several ops (its attrs a union of theirs). */
+/**
+ * Method syntax, so that one emitter can serve several ops (its attrs a union of theirs).
+ * Declared here, not imported from op-code.ts: tsc checks an imported alias's parameters
+ * strictly, and the shared emitters (pool, activations) would no longer fit their entries.
+ */
 type Emitter<K extends OpName> = { emit(attrs: Extract<OpAttrs, { op: K }>, ctx: EmitContext): OpCode }["emit"];
 
 /** F.pad's order is (left, right, top, bottom); netc's Pad4 is [top, bottom, left, right]. */
