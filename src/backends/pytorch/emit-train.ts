@@ -14,6 +14,8 @@ export interface TrainEmitOptions {
   readonly className: string;
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
+  /** Whether the input is token ids (`input ids: [T] int`). */
+  readonly tokenIds: boolean;
   /** The model's last op, which decides what the loss reads (planLoss). */
   readonly lastOp: string;
 }
@@ -256,6 +258,9 @@ function metricsSection(config: TrainConfig, classes: number): string[] {
         updates.push(`sums["top_${m.k}"] = sums.get("top_${m.k}", 0) + top_k_hits(values, truth, ${m.k})`);
         values.push(`"top_${m.k}": sums["top_${m.k}"] / sums["rows"],`);
         break;
+      case "perplexity":
+        values.push('"perplexity": float(np.exp(loss)),  # e^loss, as netc');
+        break;
       case "dice":
         helpers.push(diceMetric(classes));
         updates.push('sums["dice"] = sums.get("dice", 0) + dice_sum(predicted, truth, samples)');
@@ -269,7 +274,7 @@ function metricsSection(config: TrainConfig, classes: number): string[] {
     "Add a batch to the sums of the metrics not read off the confusion matrix.",
     updates,
   );
-  const result = fn("metric_values(confusion, sums, samples)", "The train section's metrics, in its order.", [
+  const result = fn("metric_values(confusion, sums, samples, loss)", "The train section's metrics, in its order.", [
     ...(values.length === 0 ? ["return {}"] : ["return {", ...values.map((v) => `    ${v}`), "}"]),
   ]);
   return [...helpers.flatMap((h) => [...h, "", ""]), ...update, "", "", ...result];
@@ -302,7 +307,8 @@ export function emitTrainPy(config: TrainConfig, options: TrainEmitOptions): str
     "    python train.py --data DATA",
     "    torchrun --nproc_per_node=4 train.py --data DATA",
     "",
-    "DATA is x.npy,y.npy or a folder written by `netc data mnist|nuclei --out DIR`.",
+    "DATA is x.npy,y.npy, a folder written by `netc data mnist|nuclei|words --out DIR`,",
+    "or text:FILE (a character model on any UTF-8 text, as netc train).",
     "See README.md for several machines and SLURM.",
     '"""',
     "import argparse",
@@ -323,9 +329,9 @@ export function emitTrainPy(config: TrainConfig, options: TrainEmitOptions): str
     "from model import (",
     `    ${className},`,
     "    load_netc_weights,",
+    "    netc_value,",
     "    save_netc_weights,",
-    "    to_netc_layout,",
-    "    to_torch_layout,",
+    "    torch_values,",
     ")",
     "",
     "# The train section, resolved. --epochs and --batch override the first two.",
@@ -337,6 +343,7 @@ export function emitTrainPy(config: TrainConfig, options: TrainEmitOptions): str
     `DECAY_PER = ${pyString(config.decayPer)}`,
     `MODEL_NAME = ${pyString(options.className)}`,
     `INPUT_SHAPE = ${pyTuple(options.inputShape)}`,
+    `TOKEN_IDS = ${pyBool(options.tokenIds)}  # the input is token ids ([T] int)`,
     `OUTPUT_SHAPE = ${pyTuple(options.outputShape)}`,
     "",
     "",
