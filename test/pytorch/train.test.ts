@@ -40,6 +40,7 @@ function expectRelativelyClose(actual: readonly number[], expected: readonly num
 interface TrainCase {
   readonly file: string;
   readonly samples: number;
+  readonly stepsPerEpoch: number;
   /** Labels for the samples: class indices [N] or masks [N, H, W, 1]. */
   readonly labels: (count: number, rng: Rng) => { shape: number[]; data: Float32Array };
 }
@@ -49,13 +50,22 @@ const CASES: TrainCase[] = [
     // 20 epochs of one batch (6 samples; 2 more held out): every epoch's loss is one step's.
     file: "bn-cnn.net",
     samples: 8,
+    stepsPerEpoch: 1,
     labels: (n, rng) => ({ shape: [n], data: Float32Array.from({ length: n }, () => randomBelow(rng, 3)) }),
   },
   {
     // 4 epochs of 5 steps (19 samples; 3 more held out), the last one a partial batch of 3.
     file: "dice-net.net",
     samples: 22,
+    stepsPerEpoch: 5,
     labels: (n, rng) => ({ shape: [n, 10, 10, 1], data: Float32Array.from({ length: n * 100 }, () => Number(rng.uniform() < 0.4)) }),
+  },
+  {
+    // 4 shuffled epochs of 5 steps (20 samples; 5 more held out), each image randomly shifted.
+    file: "shift-cnn.net",
+    samples: 25,
+    stepsPerEpoch: 5,
+    labels: (n, rng) => ({ shape: [n], data: Float32Array.from({ length: n }, () => randomBelow(rng, 3)) }),
   },
 ];
 
@@ -91,7 +101,7 @@ describe("train.py follows netc train", () => {
       });
       const torchLines = torch.stdout.split("\n").filter((l) => l !== "");
       const netcLosses = epochLosses(netc.lines);
-      expect(netcLosses.length * (c.file === "bn-cnn.net" ? 1 : 5)).toBe(20);
+      expect(netcLosses.length * c.stepsPerEpoch).toBe(20);
       expectRelativelyClose(epochLosses(torchLines), netcLosses, 1e-4, `${c.file} losses`);
       // Validation after every epoch: the loss to 1e-4, the metrics and per-class precision and
       // recall as netc computes them.

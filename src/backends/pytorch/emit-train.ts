@@ -339,6 +339,7 @@ export function emitTrainPy(config: TrainConfig, options: TrainEmitOptions): str
     `BATCH = ${config.batch}  # the global batch: each of N processes takes BATCH / N samples a step`,
     `SEED = ${config.seed}`,
     `SHUFFLE = ${pyBool(config.shuffle)}`,
+    `SHIFT = ${config.augment.kind === "shift" ? config.augment.pixels : 0}  # augment: shift(n), n pixels; 0 = none`,
     `VALIDATION = ${pyFloat(config.validation)}  # held out from the end of x.npy,y.npy`,
     `DECAY_PER = ${pyString(config.decayPer)}`,
     `MODEL_NAME = ${pyString(options.className)}`,

@@ -38,6 +38,24 @@ class Xoshiro128:
                 return x % n
 
 
+def shift_images(batch_x, step, positions):
+    """netc's `augment: shift(SHIFT)`: sample k of global step `step` moves by the k-th pair of
+    offsets (rows, then columns, in -SHIFT..SHIFT) drawn from a generator seeded by the seed and
+    the step alone; `positions` are this process's places in the global batch. Zeros fill in."""
+    mask = Xoshiro128.MASK
+    rng = Xoshiro128((((SEED + 1) * 0x9E3779B1) & mask) ^ (((step + 1) * 0x85EBCA6B) & mask))
+    draw = lambda: rng.below(2 * SHIFT + 1) - SHIFT  # noqa: E731
+    offsets = [(draw(), draw()) for _ in range(max(positions) + 1)]
+    out = torch.zeros_like(batch_x)
+    height, width = batch_x.shape[1], batch_x.shape[2]
+    for i, k in enumerate(positions):
+        dy, dx = offsets[k]
+        out[i, max(dy, 0) : height + min(dy, 0), max(dx, 0) : width + min(dx, 0)] = batch_x[
+            i, max(-dy, 0) : height - max(dy, 0), max(-dx, 0) : width - max(dx, 0)
+        ]
+    return out
+
+
 def netc_order(count, rng):
     """One epoch's order as netc visits it: file order, or its Fisher-Yates shuffle."""
     order = list(range(count))
@@ -446,6 +464,9 @@ def main():
             for group in optimizer.param_groups:
                 group["lr"] = lr
             batch_x = train_x[indices].to(device, non_blocking=True)
+            if SHIFT:
+                # Process `rank` holds places rank, rank + world, ... of the global batch.
+                batch_x = shift_images(batch_x, step, [j * world + rank for j in range(len(indices))])
             target = train_y[indices].to(device, non_blocking=True)
             with torch.autocast(device.type, enabled=args.amp):
                 consumed = loss_input(model, batch_x)
