@@ -1,13 +1,12 @@
 // netc Program (or checked Graph) → model.py: one nn.Module class named after the model, taking
 // and returning NHWC tensors, plus load_netc_weights/save_netc_weights for netc's safetensors.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Span } from "../../diagnostics/diagnostic.ts";
 import type { Program, ProgramNode } from "../../runtime/ops.ts";
 import { PytorchExportError } from "./errors.ts";
 import { layoutConverters } from "./layouts.ts";
 import { emitOp, type OpCode, type TensorBinding, type WeightLayout } from "./ops.ts";
 import { helperDefinitions, type PyHelper } from "./python-helpers.ts";
+import { pythonFile } from "./python-files.ts";
 import { docstring, pyName, pyString, pyTuple, wrapLine } from "./python-source.ts";
 
 export interface ModelEmitOptions {
@@ -24,7 +23,6 @@ export interface ModelEmitOptions {
 
 const nodeSpan = (node: ProgramNode): Span | undefined => (node as { span?: Span }).span;
 
-const WEIGHTS_PY = fileURLToPath(new URL("./python/netc_weights.py", import.meta.url));
 
 /** How a value stored in the module (NCHW for rank 3) reads as NHWC. */
 const asNhwc = (variable: string, rank: number): string => (rank === 3 ? `${variable}.permute(0, 2, 3, 1)` : variable);
@@ -158,7 +156,7 @@ export function emitModelPy(program: Program, options: ModelEmitOptions): string
     ...layoutConverters(usedLayouts),
     "",
     "",
-    readFileSync(WEIGHTS_PY, "utf8").trimEnd(),
+    pythonFile("netc_weights.py").trimEnd(),
   ];
   return lines.flatMap((l) => wrapLine(l)).join("\n") + "\n";
 }

@@ -2,13 +2,11 @@
 // softmax/sigmoid, optimizer, schedule, metrics), then the fixed driver in python/train_core.py
 // (data, netc's sample order, DDP under torchrun, checkpoints, epoch lines and --json events).
 // Only the loss, optimizer, schedule and metrics the section uses are emitted.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { TrainConfig } from "../../ir/graph.ts";
 import { planLoss, type LossPlan } from "../../runtime/train/losses.ts";
+import { pythonFile } from "./python-files.ts";
 import { docstring, pyBool, pyCall, pyFloat, pyName, pyString, pyTuple, wrapLine } from "./python-source.ts";
 
-const CORE_PY = fileURLToPath(new URL("./python/train_core.py", import.meta.url));
 
 export interface TrainEmitOptions {
   readonly className: string;
@@ -300,7 +298,7 @@ export function emitTrainPy(config: TrainConfig, options: TrainEmitOptions): str
     "",
     ...metricsSection(config, options.outputShape[options.outputShape.length - 1]),
   ];
-  const core = readFileSync(CORE_PY, "utf8").replaceAll("__MODEL__", className).trimEnd();
+  const core = pythonFile("train_core.py").replaceAll("__MODEL__", className).trimEnd();
   const lines = [
     `"""Train ${options.className} per its netc train section: one process, or many (torchrun).`,
     "",
