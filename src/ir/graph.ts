@@ -59,6 +59,8 @@ export interface TrainConfig {
   readonly batch: number;
   readonly epochs: number;
   readonly shuffle: boolean;
+  /** Random changes to each training sample (images only), drawn anew every step. */
+  readonly augment: { readonly kind: "none" } | { readonly kind: "shift"; readonly pixels: number };
   readonly seed: number;
   readonly validation: number;
   readonly metrics: readonly MetricConfig[];
