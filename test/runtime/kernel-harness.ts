@@ -93,6 +93,18 @@ export interface GradCase {
   readonly options?: GradCheckOptions;
 }
 
+/** Runs one op forward and backward: its reference kernel, or a backend's executor (see
+ * wasm-runner.ts), so the same gradient checks cover every backend. */
+export interface OpRunner {
+  forward(inputs: Float32Array[], params: Float32Array[]): Float32Array;
+  backward(inputs: Float32Array[], params: Float32Array[], outGrad: Float32Array, trainable: boolean[]): Gradients;
+}
+
+export const referenceRunner = (c: KernelCase): OpRunner => ({
+  forward: (inputs, params) => runForward(c, inputs, params).output,
+  backward: (inputs, params, outGrad, trainable) => runBackward(c, inputs, params, outGrad, trainable),
+});
+
 export interface GradCheckOptions {
   readonly step?: number;
   readonly tolerance?: number;
@@ -112,24 +124,23 @@ export function worstGradError(
   inputs: Float32Array[],
   params: Float32Array[],
   options: GradCheckOptions = {},
+  runner: OpRunner = referenceRunner(c),
 ): number {
   const h = options.step ?? 1e-2;
   const rng = new Rng(99);
   const weights = randomArray(rng, c.batch * sizeOf(c.outShape));
   const trainable = options.trainable ?? params.map(() => true);
-  const { inGrads, paramGrads } = runBackward(
-    c,
+  const { inGrads, paramGrads } = runner.backward(
     inputs,
     params.map((p) => p.slice()),
     weights,
     trainable,
   );
   const loss = () => {
-    const out = runForward(
-      c,
+    const out = runner.forward(
       inputs,
       params.map((p) => p.slice()),
-    ).output;
+    );
     let sum = 0;
     for (let i = 0; i < out.length; i++) sum += out[i] * weights[i];
     return sum;
@@ -153,4 +164,31 @@ export function worstGradError(
     if (g) probe(p, g);
   });
   return worst;
+}
+
+/** A gradient case's kernel case, random inputs and params (drawn in that order from `seed`):
+ * inputs in (−2, 2), spread out for `distinct`, in `range`, or token ids below `tokens` for
+ * input 0; running variances positive. */
+export function gradCaseData(c: GradCase, seed: number): { kc: KernelCase; inputs: Float32Array[]; params: Float32Array[] } {
+  const rng = new Rng(seed);
+  const batch = c.batch ?? 2;
+  const kc: KernelCase = { attrs: c.attrs, inShapes: c.inShapes, outShape: c.outShape, batch, training: c.training };
+  const inputs = c.inShapes.map((s, k) => {
+    const n = batch * sizeOf(s);
+    if (k === 0 && c.tokens) return Float32Array.from({ length: n }, () => Math.floor(rng.uniform() * c.tokens!));
+    if (c.distinct) return distinctArray(rng, n, 0.2);
+    if (c.range) {
+      const [lo, hi] = c.range;
+      return Float32Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
+    }
+    return randomArray(rng, n, 2);
+  });
+  const params = kernelFor(c.attrs.op)
+    .params(c.attrs, c.inShapes)
+    .map((spec) => {
+      const values = randomArray(rng, sizeOf(spec.shape));
+      if (spec.name === "var") values.forEach((v, i) => (values[i] = 0.5 + Math.abs(v)));
+      return values;
+    });
+  return { kc, inputs, params };
 }

@@ -2,44 +2,16 @@
 // harness of gradients.test.ts: L = Σ output·R in float32, step 1e-2, error relative to
 // max(1, |numeric|)). Token ids are integers and get no gradient; their tables do.
 import { describe, expect, it } from "vitest";
-import { sizeOf } from "../../src/runtime/kernel.ts";
-import { Rng } from "../../src/runtime/rng.ts";
 import { attention, sequenceGradientCases as cases } from "./gradient-cases.ts";
-import type { GradCase, KernelCase } from "./kernel-harness.ts";
-import { distinctArray, kernelFor, runForward, worstGradError } from "./kernel-harness.ts";
-import { randomArray } from "../support/arrays.ts";
+import type { KernelCase } from "./kernel-harness.ts";
+import { gradCaseData, runForward, worstGradError } from "./kernel-harness.ts";
 
 const TOLERANCE = 5e-3;
-
-function inputsFor(c: GradCase, rng: Rng, batch: number): Float32Array[] {
-  return c.inShapes.map((s, k) => {
-    const n = batch * sizeOf(s);
-    if (k === 0 && c.tokens) return Float32Array.from({ length: n }, () => Math.floor(rng.uniform() * c.tokens!));
-    if (c.distinct) return distinctArray(rng, n, 0.2);
-    if (c.range) {
-      const [lo, hi] = c.range;
-      return Float32Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
-    }
-    return randomArray(rng, n, 2);
-  });
-}
 
 describe("sequence and general ops: backward matches central finite differences", () => {
   for (const c of cases) {
     it(c.name, () => {
-      const rng = new Rng(11);
-      const batch = c.batch ?? 2;
-      const kc: KernelCase = {
-        attrs: c.attrs,
-        inShapes: c.inShapes,
-        outShape: c.outShape,
-        batch,
-        training: c.training,
-      };
-      const inputs = inputsFor(c, rng, batch);
-      const params = kernelFor(c.attrs.op)
-        .params(c.attrs, c.inShapes)
-        .map((spec) => randomArray(rng, sizeOf(spec.shape)));
+      const { kc, inputs, params } = gradCaseData(c, 11);
       // Token ids are not differentiable: probe only the table.
       const error = worstGradError(kc, inputs, params, { ...c.options, skipInputs: c.tokens !== undefined });
       expect(error).toBeLessThan(c.options?.tolerance ?? TOLERANCE);
