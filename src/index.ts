@@ -63,7 +63,7 @@ export function compile(source: string, options: CompileOptions = {}): Model {
   return new Model(graph);
 }
 
-export interface FitOptions extends Pick<TrainOptions, "onProgress" | "onEpoch" | "shouldStop" | "checkpointPath" | "resumeFrom"> {
+export interface FitOptions extends Pick<TrainOptions, "onProgress" | "onEpoch" | "shouldStop" | "betweenSteps" | "checkpointPath" | "resumeFrom"> {
   /** Overrides of the train section (epochs, batch, optimizer, ...). */
   readonly config?: Partial<TrainConfig>;
 }

@@ -51,6 +51,9 @@ export interface TrainOptions {
   readonly onEpoch?: (r: EpochReport) => void;
   /** Polled between steps; true stops training after saving a checkpoint (Ctrl-C). */
   readonly shouldStop?: () => boolean;
+  /** Awaited between steps instead of one macrotask turn (where signal handlers run): a web
+   * page's training worker holds it while paused, keeping the optimizer's state for resume. */
+  readonly betweenSteps?: () => Promise<void>;
 }
 
 export interface TrainResult {
@@ -188,8 +191,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           imagesPerSecond: rate,
           etaSeconds: (data.train.count - seen + (config.epochs - epoch - 1) * data.train.count) / rate,
         });
-        // Let signal handlers (Ctrl-C) run between steps.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Let signal handlers (Ctrl-C) and messages run between steps.
+        await (options.betweenSteps?.() ?? nextTurn());
         if (options.shouldStop?.()) {
           save(epoch, step, epochRngState, lossSum);
           return { weights: weightsOf(graph, executor.params), epochs: reports, stopped: true };
@@ -210,6 +213,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } finally {
     await dispose();
   }
+}
+
+/** One macrotask turn: setImmediate in Node, a zero timeout in a browser worker. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function allFinite(values: Float32Array): boolean {

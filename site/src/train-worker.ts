@@ -1,0 +1,212 @@
+// The page's training worker: compiles the editor's model with netc/browser, trains it on the
+// bundled MNIST with the model's train section on the WebAssembly SIMD kernels (the JavaScript
+// kernels where the engine has no SIMD), reports progress and curves, predicts a few validation
+// digits, and makes the downloads (weights, standalone module, ONNX).
+import { compile, emitTs, Model, CompileError } from "../../src/browser.ts";
+import { exportOnnx } from "../../src/backends/onnx/index.ts";
+import type { DataSplit } from "../../src/data/dataset.ts";
+import { modelShapes, validateData } from "../../src/data/validate-data.ts";
+import { detectSimd } from "../../src/runtime/wasm/features.ts";
+import { renderCurvesSvg } from "../../src/viz/curves.ts";
+import type { EpochPoint } from "../../src/viz/run-log.ts";
+import { loadSiteMnist, PIXELS } from "./mnist-data.ts";
+import type { Prediction, TrainReply, TrainRequest, TrainStart } from "./protocol.ts";
+import { trainingBytes, TRAINING_BYTES_LIMIT } from "./training-memory.ts";
+
+const post = (reply: TrainReply, transfer: Transferable[] = []) => postMessage(reply, { transfer });
+const MNIST_URL = new URL("mnist.bin", self.location.href).href;
+/** Validation digits shown with their predictions. */
+const PREDICTED = 8;
+/** Progress (and its curves) at most this often. */
+const PROGRESS_MS = 150;
+
+/** The trained model of the last run, with the text and model it was trained from. */
+let trained: { source: string; model: string; instance: Model } | undefined;
+let running = false;
+let cancelled = false;
+let resumeRun: (() => void) | undefined;
+let pauseRequested = false;
+
+/** One macrotask turn without setTimeout's 4 ms clamp: a message to ourselves. */
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const nextTurn = () =>
+  new Promise<void>((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(0);
+  });
+
+onmessage = (event: MessageEvent<TrainRequest>) => {
+  const request = event.data;
+  switch (request.kind) {
+    case "train":
+      if (!running) void run(request);
+      break;
+    case "pause":
+      pauseRequested = true;
+      break;
+    case "resume":
+      pauseRequested = false;
+      resumeRun?.();
+      break;
+    case "cancel":
+      cancelled = true;
+      pauseRequested = false;
+      resumeRun?.();
+      break;
+    case "download":
+      void download(request.what, request.source, request.model);
+      break;
+  }
+};
+
+post({ kind: "ready", simd: detectSimd(), digits: 0 });
+
+async function run(request: TrainStart): Promise<void> {
+  running = true;
+  cancelled = false;
+  pauseRequested = false;
+  try {
+    const model = compileModel(request.source, request.model);
+    const config = model.graph.train;
+    if (!config) {
+      post({
+        kind: "refused",
+        message: `model ${request.model} has no train section, so there is nothing to train with: add one, e.g.\n` +
+          `train ${request.model} { loss: cross_entropy  optimizer: adam(lr = 0.001)  batch: 32  epochs: 5 }`,
+      });
+      return;
+    }
+    const bytes = trainingBytes(model.graph.totals, config.batch);
+    if (bytes > TRAINING_BYTES_LIMIT) {
+      post({
+        kind: "refused",
+        message: `${request.model} needs about ${gib(bytes)} to train with batch ${config.batch} ` +
+          `(weights, gradients and optimizer state ${gib(model.graph.totals.paramBytes * 4)}, activations ${gib(model.graph.totals.activationBytesTraining * config.batch)}); ` +
+          `a browser tab allows ${gib(TRAINING_BYTES_LIMIT)}. Use \`netc train\` or \`netc export --pytorch\` for it.`,
+      });
+      return;
+    }
+    const data = await loadSiteMnist(MNIST_URL);
+    try {
+      const shapes = modelShapes(model.graph);
+      validateData(shapes, config.loss.kind, data.train);
+    } catch (error) {
+      post({ kind: "refused", message: `the bundled data does not fit ${request.model}: ${(error as Error).message}` });
+      return;
+    }
+    // As `netc train`: the train section's seed initialises the weights.
+    model.initialize(config.seed);
+    await fit(model, data, request);
+    trained = { source: request.source, model: request.model, instance: model };
+    post({ kind: "done", stopped: cancelled, predictions: await predict(model, data) });
+  } catch (error) {
+    post({ kind: "failed", message: error instanceof CompileError ? error.message : String((error as Error).message ?? error) });
+  } finally {
+    running = false;
+    resumeRun = undefined;
+  }
+}
+
+async function fit(model: Model, data: DataSplit, request: TrainStart): Promise<void> {
+  const epochs: EpochPoint[] = [];
+  let stepLosses: number[] = [];
+  let lastPost = 0;
+  const curves = (partial?: EpochPoint) => renderCurvesSvg([{ name: request.model, epochs: partial ? [...epochs, partial] : epochs }], `${request.model} on MNIST`);
+  await model.fit(data, {
+    config: { epochs: request.epochs },
+    onProgress: (p) => {
+      stepLosses.push(p.batchLoss);
+      const now = performance.now();
+      if (now - lastPost < PROGRESS_MS && p.step !== p.steps) return;
+      lastPost = now;
+      post({
+        kind: "progress",
+        epoch: p.epoch,
+        epochs: p.epochs,
+        step: p.step,
+        steps: p.steps,
+        loss: p.loss,
+        imagesPerSecond: p.imagesPerSecond,
+        curves: curves({ epoch: p.epoch, loss: p.loss, lr: p.lr, stepLosses }),
+      });
+    },
+    onEpoch: (r) => {
+      const val = r.val ? { loss: r.val.loss, ...r.val.metrics } : undefined;
+      epochs.push({ epoch: r.epoch, loss: r.loss, lr: r.lr, stepLosses, ...(val ? { val } : {}) });
+      stepLosses = [];
+      post({
+        kind: "epoch",
+        epoch: r.epoch,
+        epochs: request.epochs,
+        loss: r.loss,
+        imagesPerSecond: r.imagesPerSecond,
+        seconds: r.seconds,
+        metrics: val ?? {},
+        curves: curves(),
+      });
+    },
+    shouldStop: () => cancelled,
+    // Pausing holds the loop between two steps: weights, optimizer state and data order stay.
+    betweenSteps: async () => {
+      await nextTurn();
+      if (!pauseRequested) return;
+      post({ kind: "paused" });
+      await new Promise<void>((resolve) => (resumeRun = resolve));
+      resumeRun = undefined;
+      if (!cancelled) post({ kind: "resumed" });
+    },
+  });
+}
+
+async function predict(model: Model, data: DataSplit): Promise<Prediction[]> {
+  const validation = data.validation!;
+  const x = validation.x.slice(0, PREDICTED * PIXELS);
+  const y = await model.forward(x, PREDICTED);
+  const classes = y.length / PREDICTED;
+  return Array.from({ length: PREDICTED }, (_, i) => {
+    const probabilities = [...y.subarray(i * classes, (i + 1) * classes)];
+    return {
+      pixels: x.slice(i * PIXELS, (i + 1) * PIXELS),
+      label: validation.labels.data[i]!,
+      predicted: probabilities.indexOf(Math.max(...probabilities)),
+      probabilities,
+    };
+  });
+}
+
+function compileModel(source: string, model: string): Model {
+  return compile(source, { model, file: "playground.net" });
+}
+
+/** The trained weights when the model was trained from this very text; else the seeded
+ * initialisation of its train section (as `netc export` without --weights). */
+function weightsFor(source: string, modelName: string): { model: Model; trained: boolean } {
+  if (trained && trained.source === source && trained.model === modelName) return { model: trained.instance, trained: true };
+  const model = compileModel(source, modelName);
+  model.initialize(model.graph.train?.seed ?? 42);
+  return { model, trained: false };
+}
+
+async function download(what: "weights" | "module" | "onnx", source: string, modelName: string): Promise<void> {
+  try {
+    const { model } = weightsFor(source, modelName);
+    const base = modelName.toLowerCase();
+    const values = new Map([...model.getWeights()].map(([key, t]) => [key, t.data]));
+    let file: { name: string; mime: string; bytes: Uint8Array };
+    if (what === "weights") file = { name: `${base}.safetensors`, mime: "application/octet-stream", bytes: model.weightsBytes() };
+    else if (what === "onnx") file = { name: `${base}.onnx`, mime: "application/octet-stream", bytes: exportOnnx(model.graph, values, { modelName }) };
+    else {
+      const code = await emitTs(model.graph, { weights: values, embedWeights: true });
+      file = { name: `${base}.ts`, mime: "text/typescript", bytes: new TextEncoder().encode(code) };
+    }
+    post({ kind: "file", ...file }, [file.bytes.buffer as ArrayBuffer]);
+  } catch (error) {
+    post({ kind: "failed", message: (error as Error).message });
+  }
+}
+
+function gib(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${Math.round(bytes / 2 ** 20)} MiB`;
+}
