@@ -30,8 +30,8 @@ for (const dir of ["site", "src", "examples"]) {
       building = building
         .then(() => buildSite({ minify: false }))
         .then(
-          () => process.stdout.write(`rebuilt (${file})\n`),
-          (error: Error) => process.stderr.write(`netc: error: rebuilding failed: ${error.message}\n`),
+          () => void process.stdout.write(`rebuilt (${file})\n`),
+          (error: Error) => void process.stderr.write(`netc: error: rebuilding failed: ${error.message}\n`),
         );
     }, 200);
   });
