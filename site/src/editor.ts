@@ -114,6 +114,7 @@ export function createEditor(parent: HTMLElement, text: string, client: Analysis
     autocompletion({ override: [completionSource], activateOnTyping: true }),
     keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap, ...lintKeymap, indentWithTab]),
     EditorState.tabSize.of(2),
+    EditorView.lineWrapping,
     EditorView.updateListener.of((update) => {
       if (!update.docChanged) return;
       version++;

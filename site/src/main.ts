@@ -118,14 +118,21 @@ function current(): ModelInfo | undefined {
   return models.find((m) => m.summary.model === selected);
 }
 
+/** The summary of the last text that checked, kept (marked as such) while the text has errors. */
+let lastSummary = "";
+
 function showSummary(failure: string | undefined): void {
   const info = current();
   const panel = $("summary");
   if (!info) {
-    panel.innerHTML = `<p class="empty">${failure ? `The checker stopped: ${failure}` : "No model checks without errors yet: the summary appears when one does."}</p>`;
+    const why = failure ? `The checker stopped: ${failure}.` : "The text has errors (see the editor).";
+    panel.innerHTML = lastSummary
+      ? `<p class="stale">${why} Showing the last version that checked.</p><div class="stale-body">${lastSummary}</div>`
+      : `<p class="empty">${why} The summary appears when a model checks.</p>`;
     return;
   }
-  panel.innerHTML = renderSummary(info.summary, info.train?.batch);
+  lastSummary = renderSummary(info.summary, info.train?.batch);
+  panel.innerHTML = lastSummary;
   panel.dataset.model = info.summary.model;
 }
 

@@ -112,15 +112,35 @@ describe("the playground page", () => {
     expect(shownAt - typedAt).toBeLessThan(300);
     console.log(`playground: a typed error underlined ${Math.round(shownAt - typedAt)} ms after the keystroke`);
     expect(await page.locator(".cm-lintRange-error").textContent()).toBe("reluq");
-    await page.screenshot({ path: join(SHOTS, "playground-diagnostic.png") });
     // The lint panel lists it with the did-you-mean fix; applying it restores the text.
     await page.keyboard.press("Control+Shift+M");
     const panel = page.locator(".cm-panel-lint");
     await panel.waitFor();
     expect(await panel.textContent()).toMatch(/reluq/);
+    await page.screenshot({ path: join(SHOTS, "playground-diagnostic.png") });
     await panel.locator("button", { hasText: /relu/ }).first().click();
     await expect.poll(() => page.locator("#check-status").textContent(), { timeout: 5_000 }).toMatch(/checks clean/);
     expect(await page.locator(".cm-content").textContent()).not.toContain("reluq");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("answers hover and completion from the language server's analysis", async () => {
+    const { page, errors } = await openPage();
+    await expect.poll(() => page.locator("#check-status").textContent(), { timeout: 20_000 }).toMatch(/checks clean/);
+    // Line 10: `  conv(16, 5x5)`; its hover tells the layer's shapes and params.
+    await page.locator(".cm-line").nth(9).getByText("conv").hover();
+    const tooltip = page.locator(".cm-tooltip-hover");
+    await tooltip.waitFor({ timeout: 5_000 });
+    expect(await tooltip.textContent()).toMatch(/2,416/);
+    await page.screenshot({ path: join(SHOTS, "playground-hover.png") });
+    // A new line after `flatten` (line 13): `dens` completes to dense.
+    await page.locator(".cm-line").nth(12).click();
+    await page.keyboard.press("End");
+    await page.keyboard.type("\n  dens");
+    const list = page.locator(".cm-tooltip-autocomplete");
+    await list.waitFor({ timeout: 5_000 });
+    expect(await list.locator("li").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^dense/)]));
     expect(errors).toEqual([]);
     await page.context().close();
   });
