@@ -180,6 +180,39 @@ describe("the playground page", () => {
     await page.context().close();
   });
 
+  it("trains on the JavaScript kernels with a notice where WebAssembly has no SIMD; pauses, resumes and stops", async () => {
+    const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    // An engine that validates no SIMD module: the training worker sees what such a browser shows it.
+    await page.route("**/train-worker.js", async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: `WebAssembly.validate = () => false;\n${await response.text()}` });
+    });
+    await page.goto(url);
+    await expect.poll(() => page.locator("#simd-notice").isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.locator("#simd-notice").textContent()).toMatch(/no WebAssembly SIMD.*JavaScript kernels/);
+    await expect.poll(() => total(page).textContent(), { timeout: 20_000 }).toBe("61,706");
+    await page.click('[data-tab="train"]');
+    await page.click('[data-train="train"]');
+    const status = page.locator('[data-train="status"]');
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toMatch(/step \d+\/250/);
+    await page.click('[data-train="pause"]');
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/paused$/);
+    const stepAt = (text: string | null) => Number(/step (\d+)/.exec(text ?? "")?.[1]);
+    const pausedAt = stepAt(await status.textContent());
+    await page.waitForTimeout(500);
+    expect(stepAt(await status.textContent())).toBe(pausedAt);
+    await page.click('[data-train="pause"]');
+    await expect.poll(async () => stepAt(await status.textContent()), { timeout: 20_000 }).toBeGreaterThan(pausedAt);
+    await page.click('[data-train="train"]');
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/stopped$/);
+    expect(await page.locator('[data-train="predictions"] figure').count()).toBe(8);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("trains LeNet-5 for one epoch to ≥95% validation accuracy; the downloaded module predicts as the page", async () => {
     const { page, errors } = await openPage();
     await expect.poll(() => total(page).textContent(), { timeout: 20_000 }).toBe("61,706");
