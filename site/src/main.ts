@@ -178,4 +178,4 @@ const train = new TrainPanel($("train-panel"), new URL("train-worker.js", import
   epochs: current()?.train?.epochs,
 }));
 
-if (!crossOriginIsolated) $("isolation").textContent = "not cross-origin isolated";
+$("isolation").textContent = crossOriginIsolated ? "cross-origin isolated: 2 kernel threads" : "not cross-origin isolated: 1 kernel thread";

@@ -59,6 +59,8 @@ export interface TrainStart {
   readonly source: string;
   readonly model: string;
   readonly epochs: number;
+  /** Kernel threads: 2 when the page is cross-origin isolated (and the user keeps them). */
+  readonly threads: 1 | 2;
 }
 
 export type TrainRequest =

@@ -22,6 +22,13 @@ export class TrainPanel {
     this.worker.onmessage = (event: MessageEvent<TrainReply>) => this.receive(event.data);
     this.$("train").addEventListener("click", () => this.train());
     this.$("pause").addEventListener("click", () => this.togglePause());
+    const threads = this.$("threads") as HTMLSelectElement;
+    if (crossOriginIsolated) threads.value = "2";
+    else {
+      threads.value = "1";
+      threads.disabled = true;
+      threads.title = "two threads need a cross-origin isolated page (COOP/COEP headers)";
+    }
     for (const what of ["weights", "module", "onnx"] as const)
       this.$(`download-${what}`).addEventListener("click", () => this.download(what));
   }
@@ -56,7 +63,8 @@ export class TrainPanel {
       this.notice("Epochs must be a whole number from 1 to 1000.", "error");
       return;
     }
-    this.send({ kind: "train", source: t.source, model: t.model, epochs });
+    const threads = (this.$("threads") as HTMLSelectElement).value === "2" ? 2 : 1;
+    this.send({ kind: "train", source: t.source, model: t.model, epochs, threads });
     this.setState("running");
     this.notice("");
     this.$("status").textContent = "loading the MNIST digits and compiling…";

