@@ -20,7 +20,7 @@ const src = `${root}src/`;
 const dist = `${root}dist/`;
 
 /** dist/runtime-sources.js, which stands in for src/backends/emit-ts/runtime-source.ts in every
- * entry (see scripts/embedded-sources.ts). */
+ * entry (see scripts/embedded-sources.ts: the texts deflated, inflated on first use). */
 function writeEmbeddedSources(): void {
   writeFileSync(`${dist}${EMBEDDED_SOURCES}`, embeddedSourcesModule());
 }

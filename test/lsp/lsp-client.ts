@@ -23,6 +23,8 @@ export class LspClient {
   stderr = "";
   private nextId = 1;
   private buffer = Buffer.alloc(0);
+  /** Messages held back by `burst`, written together. */
+  private held: Buffer[] | undefined;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners: (() => boolean)[] = [];
   private readonly exited: Promise<number | null>;
@@ -96,10 +98,24 @@ export class LspClient {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Sends every message `run` sends in one write, as a fast typist's editor does: the server
+   * reads them together, so the test does not depend on how busy the machine is. */
+  burst(run: () => void): void {
+    this.held = [];
+    try {
+      run();
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      this.child.stdin.write(Buffer.concat(held));
+    }
+  }
+
   private send(message: object): void {
     const body = Buffer.from(JSON.stringify(message), "utf8");
-    this.child.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
-    this.child.stdin.write(body);
+    const framed = Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, "ascii"), body]);
+    if (this.held) this.held.push(framed);
+    else this.child.stdin.write(framed);
   }
 
   private receive(chunk: Buffer): void {

@@ -183,13 +183,15 @@ describe("an editing session", () => {
     const seenBefore = client.notifications.length;
     // Three edits in a burst: dense(10) → dense(0) → dense(1O) → dense(12).
     const d = rangeIn(text, "dense(10)", "10");
-    change([{ range: d, newText: "0" }]);
-    change([
-      { range: { start: d.start, end: { line: d.start.line, character: d.start.character + 1 } }, newText: "1O" },
-    ]);
-    change([
-      { range: { start: d.start, end: { line: d.start.line, character: d.start.character + 2 } }, newText: "12" },
-    ]);
+    client.burst(() => {
+      change([{ range: d, newText: "0" }]);
+      change([
+        { range: { start: d.start, end: { line: d.start.line, character: d.start.character + 1 } }, newText: "1O" },
+      ]);
+      change([
+        { range: { start: d.start, end: { line: d.start.line, character: d.start.character + 2 } }, newText: "12" },
+      ]);
+    });
     expect(text).toContain("  dense(12)\n");
     const latest = await diagnosticsFor(6);
     await new Promise((resolve) => setTimeout(resolve, 400));

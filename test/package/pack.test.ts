@@ -176,10 +176,10 @@ console.log(JSON.stringify({ params: model.paramCount, total: summary.params.tot
       absWorkingDir: project,
     });
     const code = bundle.outputFiles[0]!.text;
-    // A bare context (its own WebAssembly) plus the encoders and URL a page has: no process, require,
-    // Buffer, timers or node: modules.
+    // A bare context (its own WebAssembly) plus the encoders, URL and atob a page has: no process,
+    // require, Buffer, timers or node: modules.
     let report: { params: number; sum: number; table: string; module: string; weights: number; same: boolean; error?: string } | undefined;
-    const page = { TextEncoder, TextDecoder, URL, LENET: readFileSync(join(project, "lenet5.net"), "utf8"), report: (r: typeof report) => (report = r) };
+    const page = { TextEncoder, TextDecoder, URL, atob, LENET: readFileSync(join(project, "lenet5.net"), "utf8"), report: (r: typeof report) => (report = r) };
     runInNewContext(code, page);
     await expect.poll(() => report, { timeout: 20_000 }).toBeDefined();
     expect(report!.error).toBeUndefined();
