@@ -176,6 +176,7 @@ const train = new TrainPanel($("train-panel"), new URL("train-worker.js", import
   source: editor.view.state.doc.toString(),
   model: modelsVersion === editor.version() ? selected : undefined,
   epochs: current()?.train?.epochs,
+  output: current()?.summary.output[0],
 }));
 
 $("isolation").textContent = crossOriginIsolated ? "cross-origin isolated: 2 kernel threads" : "not cross-origin isolated: 1 kernel thread";

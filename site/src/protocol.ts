@@ -61,7 +61,11 @@ export interface TrainStart {
   readonly epochs: number;
   /** Kernel threads: 2 when the page is cross-origin isolated (and the user keeps them). */
   readonly threads: 1 | 2;
+  readonly data: SiteData;
 }
+
+/** The bundled data: MNIST digits (classification) or the procedural nuclei (segmentation). */
+export type SiteData = "mnist" | "nuclei";
 
 export type TrainRequest =
   | TrainStart
@@ -70,13 +74,27 @@ export type TrainRequest =
   | { readonly kind: "cancel" }
   | { readonly kind: "download"; readonly what: "weights" | "module" | "onnx"; readonly source: string; readonly model: string };
 
-export interface Prediction {
-  /** 28×28 pixels in [0, 1]. */
-  readonly pixels: Float32Array;
-  readonly label: number;
-  readonly predicted: number;
-  readonly probabilities: readonly number[];
-}
+export type Prediction =
+  | {
+      readonly kind: "class";
+      /** 28×28 pixels in [0, 1]. */
+      readonly pixels: Float32Array;
+      readonly label: number;
+      readonly predicted: number;
+      readonly probabilities: readonly number[];
+    }
+  | {
+      readonly kind: "mask";
+      /** The input image, size×size in [0, 1]. */
+      readonly pixels: Float32Array;
+      readonly size: number;
+      /** The predicted foreground probabilities and the true mask, maskSize×maskSize (the image's centre). */
+      readonly predicted: Float32Array;
+      readonly truth: Float32Array;
+      readonly maskSize: number;
+      /** Dice of the thresholded prediction (0.5) against the truth. */
+      readonly dice: number;
+    };
 
 export type TrainReply =
   | { readonly kind: "ready"; readonly simd: boolean; readonly digits: number }

@@ -5,18 +5,22 @@
 import { compileGraph, emitTs, Model, CompileError } from "../../src/browser.ts";
 import { exportOnnx } from "../../src/backends/onnx/index.ts";
 import type { DataSplit } from "../../src/data/dataset.ts";
+import { loadData } from "../../src/data/load-data.ts";
 import { modelShapes, validateData } from "../../src/data/validate-data.ts";
 import { detectSimd } from "../../src/runtime/wasm/features.ts";
 import { renderCurvesSvg } from "../../src/viz/curves.ts";
 import type { EpochPoint } from "../../src/viz/run-log.ts";
 import { loadSiteMnist, PIXELS } from "./mnist-data.ts";
-import type { Prediction, TrainReply, TrainRequest, TrainStart } from "./protocol.ts";
+import type { Prediction, SiteData, TrainReply, TrainRequest, TrainStart } from "./protocol.ts";
+import type { Graph } from "../../src/ir/graph.ts";
 import { trainingBytes, TRAINING_BYTES_LIMIT } from "./training-memory.ts";
 
 const post = (reply: TrainReply, transfer: Transferable[] = []) => postMessage(reply, { transfer });
 const MNIST_URL = new URL("mnist.bin", self.location.href).href;
 /** Validation digits shown with their predictions. */
 const PREDICTED = 8;
+/** Validation nuclei images shown with their predicted masks. */
+const PREDICTED_MASKS = 4;
 /** Progress (and its curves) at most this often. */
 const PROGRESS_MS = 150;
 
@@ -89,7 +93,7 @@ async function run(request: TrainStart): Promise<void> {
       });
       return;
     }
-    const data = await loadSiteMnist(MNIST_URL);
+    const data = await siteData(request.data, graph);
     try {
       const shapes = modelShapes(graph);
       validateData(shapes, config.loss.kind, data.train);
@@ -102,7 +106,7 @@ async function run(request: TrainStart): Promise<void> {
     model.initialize(config.seed);
     await fit(model, data, request);
     trained = { source: request.source, model: request.model, instance: model };
-    post({ kind: "done", stopped: cancelled, predictions: await predict(model, data) });
+    post({ kind: "done", stopped: cancelled, predictions: request.data === "mnist" ? await predict(model, data) : await predictMasks(model, data) });
   } catch (error) {
     post({ kind: "failed", message: error instanceof CompileError ? error.message : String((error as Error).message ?? error) });
   } finally {
@@ -115,7 +119,8 @@ async function fit(model: Model, data: DataSplit, request: TrainStart): Promise<
   const epochs: EpochPoint[] = [];
   let stepLosses: number[] = [];
   let lastPost = 0;
-  const curves = (partial?: EpochPoint) => renderCurvesSvg([{ name: request.model, epochs: partial ? [...epochs, partial] : epochs }], `${request.model} on MNIST`);
+  const title = `${request.model} on ${request.data === "mnist" ? "MNIST" : "nuclei"}`;
+  const curves = (partial?: EpochPoint) => renderCurvesSvg([{ name: request.model, epochs: partial ? [...epochs, partial] : epochs }], title);
   await model.fit(data, {
     config: { epochs: request.epochs },
     onProgress: (p) => {
@@ -164,6 +169,35 @@ async function fit(model: Model, data: DataSplit, request: TrainStart): Promise<
   });
 }
 
+/** The data of `netc train --data mnist|nuclei`: the digits from mnist.bin; the nuclei generated
+ * here, as the CLI does, with the masks cropped to a valid-convolution U-Net's output. */
+async function siteData(which: SiteData, graph: Graph): Promise<DataSplit> {
+  if (which === "mnist") return loadSiteMnist(MNIST_URL);
+  return loadData("nuclei", graph.nodes[graph.outputs[0]!]!.shape, 0);
+}
+
+async function predictMasks(model: Model, data: DataSplit): Promise<Prediction[]> {
+  const validation = data.validation!;
+  const [size] = validation.sampleShape as [number, number, number];
+  const perImage = validation.sampleShape.reduce((a, b) => a * b, 1);
+  const x = validation.x.slice(0, PREDICTED_MASKS * perImage);
+  const y = await model.forward(x, PREDICTED_MASKS);
+  const perMask = y.length / PREDICTED_MASKS;
+  const maskSize = Math.round(Math.sqrt(perMask));
+  return Array.from({ length: PREDICTED_MASKS }, (_, i) => {
+    const predicted = y.slice(i * perMask, (i + 1) * perMask);
+    const truth = (validation.labels.data as Float32Array).slice(i * perMask, (i + 1) * perMask);
+    let both = 0;
+    let sum = 0;
+    predicted.forEach((p, j) => {
+      const on = p >= 0.5 ? 1 : 0;
+      both += on * truth[j]!;
+      sum += on + truth[j]!;
+    });
+    return { kind: "mask" as const, pixels: x.slice(i * perImage, (i + 1) * perImage), size, predicted, truth, maskSize, dice: sum === 0 ? 1 : (2 * both) / sum };
+  });
+}
+
 async function predict(model: Model, data: DataSplit): Promise<Prediction[]> {
   const validation = data.validation!;
   const x = validation.x.slice(0, PREDICTED * PIXELS);
@@ -172,6 +206,7 @@ async function predict(model: Model, data: DataSplit): Promise<Prediction[]> {
   return Array.from({ length: PREDICTED }, (_, i) => {
     const probabilities = [...y.subarray(i * classes, (i + 1) * classes)];
     return {
+      kind: "class" as const,
       pixels: x.slice(i * PIXELS, (i + 1) * PIXELS),
       label: validation.labels.data[i]!,
       predicted: probabilities.indexOf(Math.max(...probabilities)),

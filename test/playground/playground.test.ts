@@ -1,6 +1,6 @@
 // The playground in a real browser: Debian's chromium driven by playwright-core, on the site
 // that `npm run build:site` writes, served with the cross-origin isolation headers.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -212,6 +212,28 @@ describe("the playground page", () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("trains the U-Net on the nuclei to netc train's numbers and draws its masks", async () => {
+    const { page, errors } = await openPage("#example=unet_small");
+    await expect.poll(() => page.locator('[data-total="params-total"]').textContent(), { timeout: 20_000 }).toMatch(/\d/);
+    await page.click('[data-tab="train"]');
+    expect(await page.locator('[data-train="data-note"]').textContent()).toMatch(/^nuclei/);
+    await page.fill('[data-train="epochs"]', "1");
+    await page.click('[data-train="train"]');
+    await page.locator('[data-train="predictions"] figure.mask').first().waitFor({ timeout: 180_000 });
+    expect(await page.locator('[data-train="predictions"] figure.mask').count()).toBe(4);
+    const metrics = JSON.parse((await page.locator('[data-train="epochs-log"] li').getAttribute("data-metrics"))!) as Record<string, number>;
+    await page.screenshot({ path: join(SHOTS, "playground-segmentation.png") });
+    const cli = spawnSync(process.execPath, ["bin/netc.js", "train", "examples/unet_small.net", "--data", "nuclei", "--epochs", "1", "--json", "--out", join(scratch, "unet.safetensors")], { cwd: root, encoding: "utf8" });
+    expect(cli.status).toBe(0);
+    const epoch = cli.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e.event === "epoch")!;
+    const val = epoch.val as Record<string, number>;
+    expect(metrics.train_loss).toBeCloseTo(epoch.loss as number, 4);
+    expect(metrics.loss).toBeCloseTo(val.loss!, 4);
+    expect(metrics.dice).toBeCloseTo(val.dice!, 4);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 240_000);
 
   it("trains LeNet-5 for one epoch to ≥95% validation accuracy; the downloaded module predicts as the page", async () => {
     const { page, errors } = await openPage();
