@@ -120,3 +120,5 @@ function pageCompletion(item: CompletionItem): PageCompletion {
     snippet,
   };
 }
+
+post({ kind: "ready" });

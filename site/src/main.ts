@@ -46,8 +46,10 @@ let selected: string | undefined;
 let activeTab = "summary";
 let graphShown = { version: -1, model: "" };
 
-const analysisWorker = new Worker(new URL("analysis-worker.js", import.meta.url), { type: "module" });
-const client = new AnalysisClient(analysisWorker);
+/** How long a check may run before its worker is ended (`?check-timeout-ms=N`, as the language
+ * server's checkTimeoutMs). */
+const checkTimeoutMs = Number(new URLSearchParams(location.search).get("check-timeout-ms")) || 5_000;
+const client = new AnalysisClient(() => new Worker(new URL("analysis-worker.js", import.meta.url), { type: "module" }), checkTimeoutMs);
 
 const select = $<HTMLSelectElement>("examples");
 for (const name of Object.keys(examples).sort()) select.add(new Option(`${name}.net`, name));
@@ -89,6 +91,15 @@ client.diagnosticListeners.push((version, diagnostics, ms) => {
   status.className = errors ? "bad" : warnings ? "warn" : "good";
   if (!document.body.dataset.firstDiagnostics) document.body.dataset.firstDiagnostics = String(Math.round(performance.now()));
 });
+
+client.onTimeout = (version, limitMs) => {
+  if (version !== editor.version()) return;
+  const status = $("check-status");
+  status.textContent = `checking took longer than ${limitMs} ms and was stopped; edit to check again`;
+  status.className = "bad";
+  // Diagnostics of an older text would mislead: none until the next check.
+  client.onDiagnostics(version, [], 0);
+};
 
 // ---- models, summary and graph -----------------------------------------------------------------
 

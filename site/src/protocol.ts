@@ -36,6 +36,8 @@ export type AnalysisRequest =
   | { readonly kind: "graph"; readonly version: number; readonly model: string };
 
 export type AnalysisReply =
+  /** Sent once the checker is loaded: time limits count from here, not from the start-up. */
+  | { readonly kind: "ready" }
   | {
       readonly kind: "diagnostics";
       readonly version: number;

@@ -171,6 +171,24 @@ describe("the playground page", () => {
     await page.context().close();
   });
 
+  it("ends a check that runs past the limit and says so; with the default limit the same text checks", async () => {
+    const { encodeText } = await import("../../site/src/share.ts");
+    // Fifty thousand layers take the checker a few hundred ms: far beyond a 20 ms limit.
+    const huge = "model M {\n  input x: [4]\n  repeat 50000 { relu }\n  dense(2)\n}\n";
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${url}?check-timeout-ms=20#code=${encodeText(huge)}`);
+    await expect.poll(() => page.locator("#check-status").textContent(), { timeout: 20_000 }).toMatch(/longer than 20 ms and was stopped/);
+    expect(await page.locator(".cm-lintRange-error").count()).toBe(0);
+    // The default limit (5 s) lets the same check finish: the checker's own verdict on the text.
+    await page.goto(`${url}#code=${encodeText(huge)}`);
+    await expect.poll(() => page.locator("#check-status").textContent(), { timeout: 30_000 }).toMatch(/^\d+ errors?, \d+ warnings? \(\d+ ms\)$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("opens the default example with a notice for a damaged shared link", async () => {
     const { page, errors } = await openPage("#code=%%%not-base64");
     await expect.poll(() => total(page).textContent(), { timeout: 20_000 }).toBe("61,706");
