@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite, SITE_DIST } from "../../scripts/build-site.ts";
 import { serveDirectory } from "../../scripts/site-server.ts";
 import { loadMnist } from "../../src/data/mnist.ts";
+import { compile } from "../../src/index.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const CHROMIUM = process.env.NETC_CHROMIUM ?? "/usr/bin/chromium";
@@ -189,6 +190,31 @@ describe("the playground page", () => {
     await context.close();
   });
 
+  it("keeps the text in the URL and in local storage", async () => {
+    const { page, errors } = await openPage();
+    await expect.poll(() => total(page).textContent(), { timeout: 20_000 }).toBe("61,706");
+    // Line 14: `  dense(120)` becomes `  dense(100)`: dense_0 has 40,100 params instead of 48,120
+    // and dense_1 8,484 instead of 10,164, so 61,706 − 8,020 − 1,680 = 52,006.
+    await page.locator(".cm-line").nth(13).click();
+    await page.keyboard.press("End");
+    for (let i = 0; i < 2; i++) await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("Backspace");
+    await page.keyboard.type("0");
+    await expect.poll(() => total(page).textContent(), { timeout: 10_000 }).toBe("52,006");
+    await expect.poll(() => page.url(), { timeout: 5_000 }).toContain("#code=");
+    const shared = page.url();
+    expect(await page.locator("#examples").inputValue()).toBe("");
+    // The same browser, no link: the stored text. A fresh browser with the link: the same text.
+    await page.goto(url);
+    await expect.poll(() => total(page).textContent(), { timeout: 20_000 }).toBe("52,006");
+    const other = await openPage(shared.slice(url.length));
+    await expect.poll(() => total(other.page).textContent(), { timeout: 20_000 }).toBe("52,006");
+    expect(errors).toEqual([]);
+    expect(other.errors).toEqual([]);
+    await page.context().close();
+    await other.page.context().close();
+  });
+
   it("opens the default example with a notice for a damaged shared link", async () => {
     const { page, errors } = await openPage("#code=%%%not-base64");
     await expect.poll(() => total(page).textContent(), { timeout: 20_000 }).toBe("61,706");
@@ -292,11 +318,33 @@ describe("the playground page", () => {
         `process.stdout.write(JSON.stringify([...forward(x, 8)]));\n`,
     );
     const out = JSON.parse(execFileSync(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(dir, "run.ts")], { encoding: "utf8" })) as number[];
-    for (let i = 0; i < 8; i++) {
-      const probabilities = out.slice(i * 10, (i + 1) * 10);
-      expect(probabilities.indexOf(Math.max(...probabilities))).toBe(shown[i]!.predicted);
-      for (let c = 0; c < 10; c++) expect(probabilities[c]).toBeCloseTo(shown[i]!.probabilities[c]!, 5);
-    }
+    const samePredictions = (probabilitiesOut: ArrayLike<number>, digits: number) => {
+      for (let i = 0; i < 8; i++) {
+        const probabilities = Array.from(probabilitiesOut).slice(i * 10, (i + 1) * 10);
+        expect(probabilities.indexOf(Math.max(...probabilities))).toBe(shown[i]!.predicted);
+        for (let c = 0; c < 10; c++) expect(probabilities[c]).toBeCloseTo(shown[i]!.probabilities[c]!, digits);
+      }
+    };
+    samePredictions(out, 5);
+
+    // The weights file, loaded into the same model in Node, and the ONNX file, run by
+    // onnxruntime, predict as the page too.
+    const saved = async (button: string) => {
+      const pending = page.waitForEvent("download");
+      await page.click(`[data-train="${button}"]`);
+      const file = join(dir, (await pending).suggestedFilename());
+      await (await pending).saveAs(file);
+      return readFileSync(file);
+    };
+    const x = validation.x.slice(0, 8 * 784);
+    const model = compile(readFileSync(join(root, "examples/lenet5.net"), "utf8"));
+    model.loadWeights(new Uint8Array(await saved("download-weights")));
+    samePredictions(await model.forward(x, 8), 5);
+    await model.dispose();
+    const ort = await import("onnxruntime-node");
+    const session = await ort.InferenceSession.create(new Uint8Array(await saved("download-onnx")));
+    const result = await session.run({ [session.inputNames[0]!]: new ort.Tensor("float32", x, [8, 28, 28, 1]) });
+    samePredictions(result[session.outputNames[0]!]!.data as Float32Array, 4);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 240_000);
