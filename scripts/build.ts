@@ -5,8 +5,9 @@
 //   - dist/browser.js: the `netc/browser` entry, with no `node:` imports (see BROWSER_STUBS).
 //   - dist/analysis-worker.js: the language server's analysis worker (sharing the chunks), which
 //     src/lsp/worker-bundle.ts starts instead of bundling it at start-up.
-//   - dist/runtime-sources.js: the runtime's TypeScript sources that `netc compile` inlines,
-//     embedded since the package ships no .ts files.
+//   - dist/runtime-sources.js: the runtime's TypeScript sources that `netc compile` links, with
+//     their parses, embedded since the package ships neither .ts files nor TypeScript
+//     (scripts/embedded-sources.ts).
 //   - dist/**/*.d.ts: declarations from tsc (tsconfig.build.json).
 import { build, type Plugin } from "esbuild";
 import { execFileSync } from "node:child_process";
@@ -77,6 +78,15 @@ const REQUIRE_CJS: Plugin = {
   },
 };
 
+/** The PyTorch package's fixed Python files, embedded (dist/ holds no .py files). */
+const EMBED_PYTHON = replaceModules({
+  "backends/pytorch/python-files.ts": () => {
+    const folder = `${src}backends/pytorch/python/`;
+    const texts = Object.fromEntries(readdirSync(folder).filter((f) => f.endsWith(".py")).map((f) => [f, readFileSync(`${folder}${f}`, "utf8")]));
+    return `const TEXTS = ${JSON.stringify(texts)};\nexport function pythonFile(name) { return TEXTS[name]; }\n`;
+  },
+});
+
 const common = { bundle: true, target: "es2022", logLevel: "warning", legalComments: "none", minify: true } as const;
 
 rmSync(dist, { recursive: true, force: true });
@@ -100,7 +110,7 @@ await build({
   banner: { js: 'import{createRequire as __netcRequire}from"node:module";const require=__netcRequire(import.meta.url);' },
   // Flat: src/lsp/worker-bundle.ts finds analysis-worker.js next to whichever file it is in.
   chunkNames: "[name]-[hash]",
-  plugins: [EMBED_SOURCES, REQUIRE_CJS],
+  plugins: [EMBED_SOURCES, REQUIRE_CJS, EMBED_PYTHON],
 });
 
 await build({
@@ -116,6 +126,7 @@ await build({
       // Prettier is not bundled for the browser: emitted modules come as assembled.
       "backends/emit-ts/format-ts.ts": () => "export async function formatTypeScript(code) { return code; }\n",
     }),
+    EMBED_PYTHON,
     BROWSER_STUBS,
   ],
 });

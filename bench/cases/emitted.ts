@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { emitTs } from "../../src/backends/emit-ts/index.ts";
 import { createWasmExecutor, initializeParams, sizeOf } from "../../src/runtime/index.ts";
-import { relativeError } from "../../test/wasm/reference.ts";
+import { relativeError } from "../../test/support/close.ts";
 import type { BenchCase, BenchContext, CaseResult, Measurement, Timing } from "../harness.ts";
 import { withRatios } from "../harness.ts";
 import { loadExample, sineInput } from "../models.ts";
@@ -58,7 +58,7 @@ async function compareOne(file: string, dir: string, ctx: BenchContext): Promise
     if (!accelerated) throw new Error("no WebAssembly memory for the runtime's arena");
     executor.setParams(weights);
     const want = executor.forward([input], 1)[0]!.slice();
-    const error = relativeError(emitted.forward(input, 1), want);
+    const error = relativeError(emitted.forward(input, 1), want, 1e-6);
     if (error > 1e-5) throw new Error(`the emitted ${graph.model} disagrees with the runtime: relative error ${error}`);
     const first = performance.now();
     executor.forward([input], 1);

@@ -9,7 +9,7 @@ import type { Executor } from "../../src/runtime/index.ts";
 import type { Program } from "../../src/runtime/ops.ts";
 import { crossEntropyFromLogits } from "../../src/runtime/train/losses.ts";
 import { createOptimizer, type OptimizerConfig } from "../../src/runtime/train/optimizers.ts";
-import { relativeError } from "../../test/wasm/reference.ts";
+import { relativeError } from "../../test/support/close.ts";
 import { measure, type BenchCase, type BenchContext, type CaseResult, type Measurement, type Timing } from "../harness.ts";
 import { loadExample, sineInput, tfjsForward, tfjsParams, useTfjsBackend } from "../models.ts";
 
@@ -133,7 +133,7 @@ async function runVariant(variant: Variant, ctx: BenchContext): Promise<CaseResu
     const { implementation, timing, grads } = await runner(task, ctx);
     const imagesPerSecond = (1000 * BATCH) / timing.medianMs;
     ctx.log(`  ${variant.name} ${implementation}: ${timing.medianMs.toFixed(2)} ms/step, ${imagesPerSecond.toFixed(0)} images/s`);
-    const errorVsNetc = reference ? relativeError(grads, reference) : 0;
+    const errorVsNetc = reference ? relativeError(grads, reference, 1e-6) : 0;
     if (errorVsNetc > 1e-3) throw new Error(`${implementation} gradients disagree with netc on ${variant.file}: relative error ${errorVsNetc}`);
     reference ??= grads;
     baseMs ||= timing.medianMs;

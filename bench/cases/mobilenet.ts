@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { exportOnnx } from "../../src/backends/onnx/index.ts";
 import { createExecutor, createWasmExecutor, initializeParams } from "../../src/runtime/index.ts";
 import type { Program } from "../../src/runtime/ops.ts";
-import { relativeError } from "../../test/wasm/reference.ts";
+import { relativeError } from "../../test/support/close.ts";
 import { measure, withRatios, type BenchCase, type BenchContext, type Measurement } from "../harness.ts";
 import { loadExample, sineInput, tfjsForward, tfjsParams, useTfjsBackend } from "../models.ts";
 
@@ -113,7 +113,7 @@ export const mobilenetCase: BenchCase = {
     for (const runner of RUNNERS) {
       const { measurement, output } = await runner(model, ctx);
       ctx.log(`  ${measurement.implementation}: ${measurement.timing.medianMs.toFixed(2)} ms`);
-      const errorVsNetc = reference ? relativeError(output, reference) : 0;
+      const errorVsNetc = reference ? relativeError(output, reference, 1e-6) : 0;
       if (errorVsNetc > 1e-3) throw new Error(`${measurement.implementation} disagrees with netc on MobileNetV1: relative error ${errorVsNetc}`);
       reference ??= output;
       measurements.push({ ...measurement, errorVsNetc });

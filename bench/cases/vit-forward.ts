@@ -8,7 +8,7 @@ import { check } from "../../src/check/index.ts";
 import type { Graph } from "../../src/ir/graph.ts";
 import { createWasmExecutor, initializeParams } from "../../src/runtime/index.ts";
 import { parse } from "../../src/syntax/parse.ts";
-import { relativeError } from "../../test/wasm/reference.ts";
+import { relativeError } from "../../test/support/close.ts";
 import { measure, withRatios, type BenchCase, type BenchContext, type CaseResult, type Measurement } from "../harness.ts";
 import { loadExample, sineInput } from "../models.ts";
 
@@ -52,7 +52,7 @@ async function runVit(name: string, graph: Graph, ctx: BenchContext): Promise<Ca
   const measurements: Measurement[] = [];
   let reference: Float32Array | null = null;
   const record = (m: Measurement, output: Float32Array) => {
-    const errorVsNetc = reference ? relativeError(output, reference) : 0;
+    const errorVsNetc = reference ? relativeError(output, reference, 1e-6) : 0;
     if (errorVsNetc > 1e-3) throw new Error(`${m.implementation} disagrees with netc on ${name}: relative error ${errorVsNetc}`);
     reference ??= output;
     ctx.log(`  ${name} ${m.implementation}: ${m.timing.medianMs.toFixed(2)} ms`);

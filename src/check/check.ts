@@ -180,6 +180,7 @@ class Checker {
     const train = sections.train && resolveTrain(sections.train, env(scaling));
     const predict = sections.predict && resolvePredict(sections.predict, env(scaling));
     if (train && sections.train && outputs) this.lintLoss(train, sections.train, expanded, outputs);
+    if (train && sections.train) this.checkAugment(train, sections.train, expanded);
     if (this.errorCount() !== errorsBefore || !outputs) return;
     const totals = this.totals(model, expanded, outputs);
     if (!totals) return;
@@ -315,6 +316,23 @@ class Checker {
         },
       ),
     );
+  }
+
+  /** `augment: shift(n)` moves images: the model needs one float image input larger than n. */
+  private checkAugment(train: TrainConfig, decl: TrainDecl, expanded: ExpandedModel): void {
+    if (train.augment.kind !== "shift") return;
+    const inputs = expanded.inputs.map((id) => expanded.nodes[id]!);
+    const input = inputs[0];
+    const image = inputs.length === 1 && input && input.shape.length === 3 && !("dtype" in input.attrs && input.attrs.dtype);
+    const pixels = train.augment.pixels;
+    const problem = !image
+      ? `augment: shift moves images, so the model needs one float input [H, W, C]; ${inputs.map((n) => `'${n.name}' is [${n.shape.join(", ")}]${"dtype" in n.attrs && n.attrs.dtype ? " int" : ""}`).join(", ")}`
+      : pixels >= Math.min(input.shape[0]!, input.shape[1]!)
+        ? `augment: shift(${pixels}) would move a [${input.shape.join(", ")}] image out of its frame; use fewer pixels than ${Math.min(input.shape[0]!, input.shape[1]!)}`
+        : undefined;
+    if (!problem) return;
+    const entry = decl.entries.find((e) => e.key.name === "augment")!;
+    this.report(diagnostic("NET4003", entry.value.span, problem));
   }
 
   private totals(model: ModelDecl, expanded: ExpandedModel, outputs: readonly number[]): GraphTotals | undefined {

@@ -42,6 +42,11 @@ const decays: Signatures = {
   cosine: [{ name: "t_max", required: true }, { name: "min_lr" }],
 };
 
+const augments: Signatures = {
+  none: [],
+  shift: [{ name: "pixels", required: true }],
+};
+
 const metrics: Signatures = {
   accuracy: [],
   macro_f1: [],
@@ -59,6 +64,7 @@ const trainKeys = [
   "batch",
   "epochs",
   "shuffle",
+  "augment",
   "seed",
   "validation",
   "metrics",
@@ -210,9 +216,11 @@ export function resolveTrain(decl: TrainDecl, env: EvalEnv): TrainConfig | undef
   const batch = r.number("batch", DEFAULT_BATCH, isCount, "a positive integer");
   const epochs = r.number("epochs", DEFAULT_EPOCHS, isCount, "a positive integer");
   const shuffle = r.bool("shuffle", true);
+  const augmentValue = r.get("augment");
+  const augment = augmentValue ? readAugment(r, augmentValue) : { kind: "none" as const };
   const seed = r.number("seed", 0, isNonNegativeInt, "a non-negative integer");
   const validation = r.number("validation", 0.2, (n) => n >= 0 && n < 1, "a fraction in [0, 1)");
-  if (!loss || !optimizer || !decay || !metricList) return undefined;
+  if (!loss || !optimizer || !decay || !metricList || !augment) return undefined;
   const config: TrainConfig = {
     loss,
     optimizer,
@@ -222,6 +230,7 @@ export function resolveTrain(decl: TrainDecl, env: EvalEnv): TrainConfig | undef
     batch,
     epochs,
     shuffle,
+    augment,
     seed,
     validation,
     metrics: metricList,
@@ -320,6 +329,14 @@ function readDecay(r: ConfigReader, v: SpannedValue): TrainConfig["decay"] | und
       return tMax === undefined || minLr === undefined ? undefined : { kind: "cosine", tMax, minLr };
     }
   }
+}
+
+function readAugment(r: ConfigReader, v: SpannedValue): TrainConfig["augment"] | undefined {
+  const c = r.choice(v, "augmentation", augments);
+  if (!c) return undefined;
+  if (c.name === "none") return { kind: "none" };
+  const pixels = c.args.count("pixels");
+  return pixels === undefined ? undefined : { kind: "shift", pixels };
 }
 
 /** `loss`: the section's loss kind when it was read; perplexity (e^loss) needs cross-entropy. */

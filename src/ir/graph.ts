@@ -2,6 +2,10 @@
 // node (source span, parameter and MAC counts). Produced by src/check, consumed by backends.
 import type { Span } from "../diagnostics/diagnostic.ts";
 import type { Program, ProgramNode } from "../runtime/ops.ts";
+import type { LossConfig } from "../runtime/train/losses.ts";
+import type { MetricConfig } from "../runtime/train/metrics.ts";
+import type { OptimizerConfig } from "../runtime/train/optimizers.ts";
+import type { DecayConfig } from "../runtime/train/schedules.ts";
 
 export interface GraphNode extends ProgramNode {
   /** The statement (op or block call) that produced this node; for nodes produced inside a
@@ -47,57 +51,19 @@ export interface GraphTotals {
 
 /** A resolved `train` section (spec section 5); absent keys take the spec's defaults. */
 export interface TrainConfig {
-  readonly loss:
-    | { readonly kind: "cross_entropy"; readonly labelSmoothing: number }
-    | { readonly kind: "binary_cross_entropy" }
-    | { readonly kind: "kl_divergence" }
-    | { readonly kind: "mse" }
-    | { readonly kind: "dice"; readonly smooth: number };
-  readonly optimizer:
-    | {
-        readonly kind: "sgd";
-        readonly lr: number;
-        readonly momentum: number;
-        readonly nesterov: boolean;
-        readonly weightDecay: number;
-      }
-    | {
-        readonly kind: "rmsprop";
-        readonly lr: number;
-        readonly alpha: number;
-        readonly eps: number;
-        readonly momentum: number;
-        readonly weightDecay: number;
-      }
-    | {
-        readonly kind: "adam" | "adamw";
-        readonly lr: number;
-        readonly beta1: number;
-        readonly beta2: number;
-        readonly eps: number;
-        readonly weightDecay: number;
-      };
-  readonly decay:
-    | { readonly kind: "none" }
-    | { readonly kind: "step"; readonly every: number; readonly gamma: number }
-    | { readonly kind: "exponential"; readonly gamma: number }
-    | { readonly kind: "exponential_rate"; readonly rate: number }
-    | { readonly kind: "cosine"; readonly tMax: number; readonly minLr: number };
+  readonly loss: LossConfig;
+  readonly optimizer: OptimizerConfig;
+  readonly decay: DecayConfig;
   readonly warmup: number;
   readonly decayPer: "epoch" | "step";
   readonly batch: number;
   readonly epochs: number;
   readonly shuffle: boolean;
+  /** Random changes to each training sample (images only), drawn anew every step. */
+  readonly augment: { readonly kind: "none" } | { readonly kind: "shift"; readonly pixels: number };
   readonly seed: number;
   readonly validation: number;
-  readonly metrics: readonly (
-    | { readonly kind: "accuracy" }
-    | { readonly kind: "macro_f1" }
-    | { readonly kind: "dice" }
-    | { readonly kind: "top_k"; readonly k: number }
-    /** e^loss of a cross-entropy model (spec section 11). */
-    | { readonly kind: "perplexity" }
-  )[];
+  readonly metrics: readonly MetricConfig[];
   readonly span: Span;
 }
 

@@ -128,6 +128,18 @@ export const trainKeys: readonly KeyDoc[] = [
   { key: "batch", summary: "Mini-batch size; `batch: 1` is plain stochastic gradient descent.", example: "32" },
   { key: "epochs", summary: "Number of passes over the training data.", example: "10" },
   { key: "shuffle", summary: "Shuffle the training data every epoch (default true).", options: bools() },
+  {
+    key: "augment",
+    summary: "Random changes to each training image, drawn anew every step (default none).",
+    options: [
+      { name: "none", summary: "Train on the images as they are." },
+      {
+        name: "shift",
+        args: [{ name: "pixels", required: true }],
+        summary: "Move each image by −pixels … pixels on each axis, filling the border with zeros.",
+      },
+    ],
+  },
   { key: "seed", summary: "Random seed for initialisation and shuffling (default 0).", example: "0" },
   { key: "validation", summary: "Fraction of the data held out for validation (default 0.2).", example: "0.2" },
   {

@@ -179,7 +179,7 @@ describe("the emitted module", () => {
       const missing = new Map(good);
       missing.delete("dense_1.kernel");
       expect(() => m.loadWeights(bytes(missing))).toThrow(
-        /missing tensor "dense_1.kernel" \[120, 84\]/,
+        /missing tensor 'dense_1.kernel' \(expected shape \[120, 84\]\)/,
       );
     });
 
@@ -188,7 +188,7 @@ describe("the emitted module", () => {
       const wrong = new Map(good);
       wrong.set("dense_2.bias", { shape: [11], data: new Float32Array(11) });
       expect(() => m.loadWeights(bytes(wrong))).toThrow(
-        /"dense_2.bias" has shape \[11\], expected \[10\]/,
+        /tensor 'dense_2.bias': expected \[10\], got \[11\]/,
       );
     });
 
@@ -196,7 +196,7 @@ describe("the emitted module", () => {
       const m = await importEmitted(code);
       const full = bytes(good);
       expect(() => m.loadWeights(full.subarray(0, full.length - 8))).toThrow(
-        /truncated: tensor "[^"]+" ends at/,
+        /tensor '[^']+': data_offsets \[\d+, \d+\] run past the end of the data .* truncated/,
       );
       expect(() => m.loadWeights(full.subarray(0, 20))).toThrow(
         /truncated: the header claims/,

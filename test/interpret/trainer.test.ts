@@ -77,9 +77,13 @@ describe("train", () => {
   });
 
   it("resumes after an epoch and in the middle of one, ending bit-identical to an uninterrupted run", async () => {
-    const graph = graphOf(model("sgd(lr = 0.05, momentum = 0.9, nesterov = true)", "decay_per: step\n  warmup: 2"));
+    // With augmentation, whose random shifts must also continue where they stopped.
+    const graph = graphOf(model("sgd(lr = 0.05, momentum = 0.9, nesterov = true)", "decay_per: step\n  warmup: 2\n  augment: shift(1)"));
     const config = graph.train!;
+    expect(config.augment).toEqual({ kind: "shift", pixels: 1 });
     const whole = await train({ graph, config, data });
+    const unshifted = await train({ graph, config: { ...config, augment: { kind: "none" } }, data });
+    expect(unshifted.epochs[0].loss).not.toBe(whole.epochs[0].loss);
 
     const ckpt = join(dir, "resume.ckpt.safetensors");
     const first = await train({ graph, config: { ...config, epochs: 1 }, data, checkpointPath: ckpt });

@@ -89,7 +89,8 @@ describe("op docs", () => {
 });
 
 describe("train and predict docs", () => {
-  const model = "model M {\n  input x: [4]\n  dense(2)\n  softmax\n}\n";
+  // An image model, so that every key applies to it (augment: shift moves images).
+  const model = "model M {\n  input x: [4, 4, 1]\n  flatten\n  dense(2)\n  softmax\n}\n";
   /** A section holding `key: value` and, for train, the keys the checker requires. */
   const section = (kind: "train" | "predict", key: string, value: string) => {
     const required =

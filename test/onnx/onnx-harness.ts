@@ -4,6 +4,7 @@ import { expect } from "vitest";
 import { exportOnnx } from "../../src/backends/onnx/index.ts";
 import { createExecutor } from "../../src/runtime/index.ts";
 import type { Program } from "../../src/runtime/ops.ts";
+import { expectClose as expectCloseValues } from "../support/close.ts";
 
 export interface BatchedArray {
   readonly shape: readonly number[];
@@ -31,7 +32,7 @@ export async function runOnnx(model: Uint8Array, inputs: readonly BatchedArray[]
   });
 }
 
-/** |a − e| ≤ atol + rtol·|e| elementwise, reporting the worst element on failure. */
+/** Same shape, and |a − e| ≤ atol + rtol·|e| at every element (test/support/close.ts). */
 export function expectClose(
   actual: BatchedArray,
   expected: BatchedArray,
@@ -40,18 +41,7 @@ export function expectClose(
   atol = 1e-5,
 ): void {
   expect(actual.shape, `${what}: shape`).toEqual(expected.shape);
-  let worst = -1;
-  let worstExcess = 0;
-  for (let i = 0; i < expected.data.length; i++) {
-    const excess = Math.abs(actual.data[i] - expected.data[i]) - (atol + rtol * Math.abs(expected.data[i]));
-    if (!(excess <= worstExcess)) {
-      worst = i;
-      worstExcess = Number.isNaN(excess) ? Infinity : excess;
-    }
-  }
-  if (worst >= 0) {
-    expect.fail(`${what}: element ${worst} is ${actual.data[worst]}, expected ${expected.data[worst]}`);
-  }
+  expectCloseValues(actual.data, expected.data, { rtol, atol, what });
 }
 
 /** Runs the program on netc's runtime and on onnxruntime, and compares every output. */

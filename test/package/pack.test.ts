@@ -146,6 +146,19 @@ console.log(JSON.stringify({ params: model.paramCount, total: summary.params.tot
     run(process.execPath, [tsc, "-p", "tsconfig.module.json"]);
   });
 
+  it("exports a PyTorch package with the installed `netc export --pytorch`, the same as from the sources", () => {
+    run("npx", ["netc", "export", "lenet5.net", "--pytorch", "pt"]);
+    const fromSources = mkdtempSync(join(tmpdir(), "netc-pt-"));
+    execFileSync(process.execPath, [join(repo, "bin/netc.js"), "export", "lenet5.net", "--pytorch", fromSources, "--force"], {
+      cwd: project,
+      env: { ...process.env, NETC_FROM_SOURCE: "1" },
+      stdio: "ignore",
+    });
+    for (const file of ["model.py", "train.py"])
+      expect(readFileSync(join(project, "pt", file), "utf8"), file).toBe(readFileSync(join(fromSources, file), "utf8"));
+    expect(readFileSync(join(project, "pt", "train.py"), "utf8")).toContain("class Xoshiro128");
+  });
+
   it("bundles netc/browser for a web page (esbuild and Vite) with no Node APIs, and runs it without them", async () => {
     writeFileSync(
       join(project, "page.js"),

@@ -1,5 +1,6 @@
 // Every example in examples/, exported with `netc export --pytorch`: the PyTorch module on the
-// same weights gives `netc predict`'s outputs to 1e-4.
+// same weights gives `netc predict`'s outputs to 1e-4. The transformers of spec section 11 run
+// with smaller --param settings (the same ops and blocks, fewer and narrower ones).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +10,7 @@ import { runExport } from "../../src/cli/export.ts";
 import { runPredict } from "../../src/cli/predict.ts";
 import { writeNpy } from "../../src/io/npy.ts";
 import { expectClose, type BatchedArray } from "../onnx/onnx-harness.ts";
-import { graphOf, randomInput, randomWeights, readArray, writeWeights } from "./harness.ts";
+import { graphOf, randomInputs, randomWeights, readArray, writeWeights } from "./harness.ts";
 import { runPython } from "./python.ts";
 
 const EXAMPLES = new URL("../../examples/", import.meta.url).pathname;
@@ -23,6 +24,7 @@ interface Case {
   readonly shrink?: (source: string) => string;
 }
 
+// A case's seeds are its index: new cases go at the end, so that the others keep their inputs.
 const CASES: Case[] = [
   { file: "efficientnet.net" },
   { file: "lenet5.net" },
@@ -38,6 +40,23 @@ const CASES: Case[] = [
     // 32×32 inputs instead of 224×224: the same layers, a 1×1 map after the fifth stage.
     shrink: (s) => s.replace("[224, 224, 3]", "[32, 32, 3]").replace(": [7, 7, 512]", ": [1, 1, 512]"),
   },
+  { file: "bert_base.net", params: { vocab: 50, length: 12, width: 32, depth: 2, heads: 4, mlp: 48 } },
+  { file: "char_gpt.net" },
+  { file: "gpt2.net", params: { vocab: 60, context: 12, width: 32, depth: 2, heads: 4 } },
+  { file: "lstm_text.net", params: { vocab: 500, length: 40 } },
+  {
+    file: "vit_b16.net",
+    params: { classes: 10, width: 32, depth: 2, heads: 4, mlp: 48 },
+    // 48×48 images: 3×3 patches of 16×16, 10 tokens with the class token.
+    shrink: (s) =>
+      s
+        .replace("[224, 224, 3]", "[48, 48, 3]")
+        .replace(": [14, 14, width]", ": [3, 3, width]")
+        .replace(": [196, width]", ": [9, width]")
+        .replace(": [197, width]", ": [10, width]")
+        .replace("positional(197)", "positional(10)"),
+  },
+  { file: "vit_mnist.net" },
 ];
 
 const caseName = (c: Case): string => (c.model ? `${c.file} ${c.model}` : c.file);
@@ -63,18 +82,25 @@ describe("the exported PyTorch module equals netc predict on every example", () 
         const graph = graphOf(file, c.model, params);
         const weights = join(folder, "weights.safetensors");
         writeWeights(weights, randomWeights(graph, index));
-        writeNpy(join(folder, "x.npy"), randomInput(graph, 2, 100 + index));
+        const inputs = randomInputs(graph, 2, 100 + index).map((array, i) => {
+          const path = join(folder, `x${i}.npy`);
+          writeNpy(path, array);
+          return path;
+        });
         const pkg = join(folder, "package");
         expect(await runExport(file, { model: c.model, params, pytorch: pkg, weights })).toBe(0);
         const predicted = join(folder, "netc.npy");
-        const predict = { model: c.model, params, weights, input: [join(folder, "x.npy")], output: predicted };
+        // One file for one input, `name=file` each for several.
+        const names = graph.inputs.map((id) => graph.nodes[id].name);
+        const input = inputs.length === 1 ? inputs : inputs.map((path, i) => `${names[i]}=${path}`);
+        const predict = { model: c.model, params, weights, input, output: predicted };
         expect(await runPredict(file, { ...predict, tiles: false, png: false, batch: 2 })).toBe(0);
         expected.set(caseName(c), readArray(predicted));
         jobs.push({
           package: pkg,
           class: graph.model,
           weights: join(pkg, "weights.safetensors"),
-          inputs: [join(folder, "x.npy")],
+          inputs,
           outputs: [join(folder, "torch.npy")],
         });
       }

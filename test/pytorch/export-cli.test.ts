@@ -65,7 +65,7 @@ describe("netc export --pytorch on bad input", () => {
   it("names an op it cannot express, with its line, and leaves no package", () => {
     const graph = graphOf(LENET);
     // An op the table does not know (as a new language op would be before its entry exists).
-    const nodes = graph.nodes.map((n) => (n.name === "maxpool_1" ? { ...n, attrs: { op: "embedding" } } : n));
+    const nodes = graph.nodes.map((n) => (n.name === "maxpool_1" ? { ...n, attrs: { op: "fourier" } } : n));
     const patched = { ...graph, nodes } as unknown as Graph;
     let error: unknown;
     try {
@@ -75,7 +75,7 @@ describe("netc export --pytorch on bad input", () => {
     }
     expect(error).toBeInstanceOf(PytorchExportError);
     const e = error as PytorchExportError;
-    expect(e.message).toBe("cannot export maxpool_1 (embedding) to PyTorch: the PyTorch exporter has no translation for this op yet");
+    expect(e.message).toBe("cannot export maxpool_1 (fourier) to PyTorch: the PyTorch exporter has no translation for this op yet");
     const text = readFileSync(LENET, "utf8");
     const secondMaxpool = text.split("\n").lastIndexOf("  maxpool(2x2)") + 1;
     expect(new LineMap(text).position(e.span!.start).line).toBe(secondMaxpool);

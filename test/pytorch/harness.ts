@@ -13,11 +13,36 @@ export function graphOf(file: string, model?: string, params: Record<string, Par
   return loadGraph(file, { model, params }).graph;
 }
 
-/** `count` samples of the model's input shape, standard normal. */
-export function randomInput(graph: Graph, count: number, seed: number): BatchedArray {
-  const shape = [count, ...graph.nodes[graph.inputs[0]].shape];
+/** An input batch to write as .npy: float32 values or int32 token ids. */
+export interface InputArray {
+  readonly shape: readonly number[];
+  readonly data: Float32Array | Int32Array;
+}
+
+/** `count` samples of the model's (first) input shape, standard normal. */
+export function randomInput(graph: Graph, count: number, seed: number): InputArray {
+  return randomInputs(graph, count, seed)[0];
+}
+
+/** The smallest vocabulary among the embeddings reading input `id`, so every id is valid. */
+function vocabOf(graph: Graph, id: number): number {
+  const vocabs = graph.nodes.flatMap((n) => (n.attrs.op === "embedding" && n.inputs[0] === id ? [n.attrs.vocab] : []));
+  return Math.min(...vocabs);
+}
+
+/** `count` samples of every input: standard normal, or token ids spread over the vocabulary (int32). */
+export function randomInputs(graph: Graph, count: number, seed: number): InputArray[] {
   const rng = new Rng(seed);
-  return { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()) };
+  return graph.inputs.map((id) => {
+    const node = graph.nodes[id];
+    const shape = [count, ...node.shape];
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (node.attrs.op === "input" && node.attrs.dtype === "int") {
+      const vocab = vocabOf(graph, id);
+      return { shape, data: Int32Array.from({ length: size }, () => Math.floor(rng.uniform() * vocab)) };
+    }
+    return { shape, data: Float32Array.from({ length: size }, () => rng.normal()) };
+  });
 }
 
 /**
@@ -36,7 +61,9 @@ export function randomWeights(graph: Graph, seed: number): Map<string, TensorDat
   };
   return new Map(
     weightSpecs(graph).map(({ key, shape }) => {
-      const change = perturb[key.slice(key.lastIndexOf(".") + 1)];
+      // `query_bias` is a bias too.
+      const tensor = key.slice(key.lastIndexOf(".") + 1);
+      const change = perturb[tensor] ?? perturb[tensor.slice(tensor.lastIndexOf("_") + 1)];
       const data = values.get(key)!;
       return [key, { shape, data: change ? data.map(change) : data }];
     }),

@@ -1,7 +1,9 @@
 // `python train.py` from `netc export --pytorch` against `netc train`: the same starting weights
 // (netc's --init, the package's --init), no shuffle, 20 SGD steps each. The losses agree to 1e-4
-// relative and so do the trained weights; the sampler visits netc's shuffled order.
-import { mkdtempSync, rmSync } from "node:fs";
+// relative and so do the trained weights; the sampler visits netc's shuffled order. A character
+// GPT trains on `--data text:FILE` in both: token cross-entropy, perplexity, the vocabulary kept.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,7 +14,7 @@ import { writeNpy } from "../../src/io/npy.ts";
 import { readSafetensors } from "../../src/io/safetensors.ts";
 import { Rng } from "../../src/runtime/index.ts";
 import { captured, graphOf, randomInput, randomWeights, writeWeights } from "./harness.ts";
-import { runPython } from "./python.ts";
+import { runPython, torchPython } from "./python.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 
@@ -38,6 +40,7 @@ function expectRelativelyClose(actual: readonly number[], expected: readonly num
 interface TrainCase {
   readonly file: string;
   readonly samples: number;
+  readonly stepsPerEpoch: number;
   /** Labels for the samples: class indices [N] or masks [N, H, W, 1]. */
   readonly labels: (count: number, rng: Rng) => { shape: number[]; data: Float32Array };
 }
@@ -47,13 +50,22 @@ const CASES: TrainCase[] = [
     // 20 epochs of one batch (6 samples; 2 more held out): every epoch's loss is one step's.
     file: "bn-cnn.net",
     samples: 8,
+    stepsPerEpoch: 1,
     labels: (n, rng) => ({ shape: [n], data: Float32Array.from({ length: n }, () => randomBelow(rng, 3)) }),
   },
   {
     // 4 epochs of 5 steps (19 samples; 3 more held out), the last one a partial batch of 3.
     file: "dice-net.net",
     samples: 22,
+    stepsPerEpoch: 5,
     labels: (n, rng) => ({ shape: [n, 10, 10, 1], data: Float32Array.from({ length: n * 100 }, () => Number(rng.uniform() < 0.4)) }),
+  },
+  {
+    // 4 shuffled epochs of 5 steps (20 samples; 5 more held out), each image randomly shifted.
+    file: "shift-cnn.net",
+    samples: 25,
+    stepsPerEpoch: 5,
+    labels: (n, rng) => ({ shape: [n], data: Float32Array.from({ length: n }, () => randomBelow(rng, 3)) }),
   },
 ];
 
@@ -89,7 +101,7 @@ describe("train.py follows netc train", () => {
       });
       const torchLines = torch.stdout.split("\n").filter((l) => l !== "");
       const netcLosses = epochLosses(netc.lines);
-      expect(netcLosses.length * (c.file === "bn-cnn.net" ? 1 : 5)).toBe(20);
+      expect(netcLosses.length * c.stepsPerEpoch).toBe(20);
       expectRelativelyClose(epochLosses(torchLines), netcLosses, 1e-4, `${c.file} losses`);
       // Validation after every epoch: the loss to 1e-4, the metrics and per-class precision and
       // recall as netc computes them.
@@ -159,4 +171,126 @@ describe("train.py follows netc train", () => {
     expect(JSON.parse(lines[0])).toEqual(orders);
     expect(JSON.parse(lines[1])).toEqual([orders[0].filter((_, i) => i % 2 === 0), orders[0].filter((_, i) => i % 2 === 1)]);
   }, 120_000);
+});
+
+describe("train.py follows netc train on GRU and LSTM layers", () => {
+  const dir = mkdtempSync(join(tmpdir(), "netc-pytorch-train-recurrent-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("recurrent.net: 12 Adam steps give netc's losses, and --resume its weights and Adam buffers", async () => {
+    const file = join(FIXTURES, "recurrent.net");
+    const graph = graphOf(file);
+    const pkg = join(dir, "package");
+    expect((await captured(() => runExport(file, { params: {}, pytorch: pkg }))).code).toBe(0);
+    const init = join(dir, "init.safetensors");
+    writeWeights(init, randomWeights(graph, 9));
+    const rng = new Rng(4);
+    const x = join(dir, "x.npy");
+    const y = join(dir, "y.npy");
+    writeNpy(x, randomInput(graph, 12, 21));
+    writeNpy(y, { shape: [12], data: Float32Array.from({ length: 12 }, () => randomBelow(rng, 3)) });
+    const data = `${x},${y}`;
+
+    const netcOut = join(dir, "netc.safetensors");
+    const netc = await captured(() => runTrain(file, { params: {}, data, init, out: netcOut, json: true }));
+    expect(netc.code).toBe(0);
+    const args = ["--data", data, "--init", init, "--json", "--device", "cpu"];
+    const whole = join(dir, "whole.safetensors");
+    const torchLines = runPython(["train.py", ...args, "--out", whole], { cwd: pkg }).stdout.split("\n").filter((l) => l !== "");
+    expectRelativelyClose(epochLosses(torchLines), epochLosses(netc.lines), 1e-4, "losses");
+    const trained = readSafetensors(netcOut).tensors;
+    for (const [key, tensor] of readSafetensors(whole).tensors) {
+      const expected = trained.get(key)!.data;
+      tensor.data.forEach((v, i) => expect(Math.abs(v - expected[i]), `${key}[${i}]`).toBeLessThanOrEqual(1e-4));
+    }
+
+    // Two epochs, then two more from the checkpoint: the GRU bias's Adam buffers come back into both parameters.
+    const first = join(dir, "first.safetensors");
+    runPython(["train.py", ...args, "--epochs", "2", "--out", first], { cwd: pkg });
+    const checkpoint = join(dir, "first.ckpt.safetensors");
+    expect(readSafetensors(checkpoint).tensors.get("optimizer/gru_0.bias/exp_avg_sq")!.shape).toEqual([30]);
+    const resumed = join(dir, "resumed.safetensors");
+    runPython(["train.py", ...args, "--resume", checkpoint, "--out", resumed], { cwd: pkg });
+    const expected = readSafetensors(whole).tensors;
+    for (const [key, tensor] of readSafetensors(resumed).tensors) {
+      const want = expected.get(key)!.data;
+      tensor.data.forEach((v, i) => expect(Math.abs(v - want[i]), `${key}[${i}]`).toBeLessThanOrEqual(1e-6));
+    }
+  }, 300_000);
+});
+
+describe("train.py follows netc train on a character model (--data text:FILE)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "netc-pytorch-train-text-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("tiny-gpt.net: 20 AdamW steps on the same windows give netc's losses, perplexity and weights", async () => {
+    const file = join(FIXTURES, "tiny-gpt.net");
+    const graph = graphOf(file);
+    const pkg = join(dir, "package");
+    expect((await captured(() => runExport(file, { params: {}, pytorch: pkg }))).code).toBe(0);
+    const init = join(dir, "init.safetensors");
+    writeWeights(init, randomWeights(graph, 5));
+    // 360 characters of words over 7 symbols: 40 training windows of 8 (5 steps an epoch), 4 held out.
+    const rng = new Rng(3);
+    const words = ["cab", "fed", "bead", "face", "dab", "ace", "deaf"];
+    let text = "";
+    while (text.length < 360) text += `${words[randomBelow(rng, words.length)]} `;
+    const corpus = join(dir, "corpus.txt");
+    writeFileSync(corpus, text.slice(0, 360));
+    const data = `text:${corpus}`;
+
+    const netcOut = join(dir, "netc.safetensors");
+    const netc = await captured(() => runTrain(file, { params: {}, data, init, out: netcOut, json: true }));
+    expect(netc.code).toBe(0);
+    const torchOut = join(dir, "torch.safetensors");
+    const torch = runPython(["train.py", "--data", data, "--init", init, "--out", torchOut, "--json", "--device", "cpu"], { cwd: pkg });
+    const torchLines = torch.stdout.split("\n").filter((l) => l !== "");
+
+    // The bigram baseline netc prints before training, from the same windows.
+    const baseline = (lines: readonly string[]) => lines.map((l) => JSON.parse(l)).find((e) => e.event === "baseline");
+    const netcBaseline = baseline(netc.lines);
+    expect(Object.keys(baseline(torchLines))).toEqual(Object.keys(netcBaseline));
+    expect(baseline(torchLines).bigram_val_loss).toBeCloseTo(netcBaseline.bigram_val_loss, 9);
+    const netcEpochs = epochEvents(netc.lines);
+    const torchEpochs = epochEvents(torchLines);
+    expect(netcEpochs).toHaveLength(4);
+    expectRelativelyClose(epochLosses(torchLines), epochLosses(netc.lines), 1e-4, "losses");
+    expectRelativelyClose(torchEpochs.map((e) => e.val.loss), netcEpochs.map((e) => e.val.loss), 1e-4, "val_loss");
+    // Perplexity is e^(mean token cross-entropy) in both; accuracy counts positions.
+    expectRelativelyClose(
+      torchEpochs.map((e) => e.val.perplexity as number),
+      netcEpochs.map((e) => e.val.perplexity as number),
+      1e-4,
+      "perplexity",
+    );
+    torchEpochs.forEach((e, i) => {
+      expect(Object.keys(e.val)).toEqual(Object.keys(netcEpochs[i].val));
+      expect(e.val.perplexity).toBeCloseTo(Math.exp(e.val.loss), 9);
+      expect(e.val.accuracy).toBeCloseTo(netcEpochs[i].val.accuracy as number, 9);
+      expect(e).toHaveProperty("tokens_per_s");
+    });
+    // It learned: the loss fell well beyond the tolerance.
+    const losses = epochLosses(netc.lines);
+    expect(losses[losses.length - 1]).toBeLessThan(0.8 * losses[0]);
+
+    const netcWeights = readSafetensors(netcOut);
+    const torchWeights = readSafetensors(torchOut);
+    for (const [key, tensor] of torchWeights.tensors) {
+      // The key bias shifts every score of a query row alike, which softmax ignores: its true
+      // gradient is 0, and Adam turns each side's rounding noise into full-size steps.
+      if (key.endsWith(".key_bias")) continue;
+      const expected = netcWeights.tensors.get(key)!.data;
+      tensor.data.forEach((v, i) => expect(Math.abs(v - expected[i]), `${key}[${i}]`).toBeLessThanOrEqual(1e-4));
+    }
+    // The vocabulary goes with the weights, as netc stores it for `netc sample`.
+    expect(torchWeights.metadata.vocabulary).toBe(netcWeights.metadata.vocabulary);
+    expect(torchWeights.metadata.corpus).toBe(netcWeights.metadata.corpus);
+
+    // `--data words` needs netc's word list, which Python does not have: the error says how to get it.
+    const wordsRun = spawnSync(torchPython(), ["train.py", "--data", "words"], { cwd: pkg, encoding: "utf8" });
+    expect(wordsRun.status).toBe(1);
+    expect(wordsRun.stderr.trim()).toBe(
+      "error: --data words needs netc's word list: write its windows with `netc data words --context 8 --out DIR`, then pass --data DIR",
+    );
+  }, 300_000);
 });

@@ -9,7 +9,7 @@ import { initializeParams } from "../../src/runtime/init.ts";
 import { planMemory } from "../../src/runtime/plan.ts";
 import { referenceKernels } from "../../src/runtime/kernels/registry.ts";
 import { Rng } from "../../src/runtime/rng.ts";
-import { randomArray } from "./kernel-harness.ts";
+import { randomArray } from "../support/arrays.ts";
 import { ProgramBuilder } from "./program-builder.ts";
 
 /** The WebAssembly.Memory constructor (our ES2022 lib has no WebAssembly types). */

@@ -8,8 +8,8 @@ import type { Program } from "../../src/runtime/ops.ts";
 import { planExecution } from "../../src/runtime/plan.ts";
 import { Rng } from "../../src/runtime/rng.ts";
 import { createWasmExecutor } from "../../src/runtime/wasm-backend.ts";
-import { relativeError } from "../wasm/reference.ts";
-import { randomArray } from "./kernel-harness.ts";
+import { relativeError } from "../support/close.ts";
+import { randomArray } from "../support/arrays.ts";
 import { ProgramBuilder } from "./program-builder.ts";
 
 const bn = { op: "batchnorm", eps: 1e-3, momentum: 0.1 } as const;
@@ -73,7 +73,7 @@ describe("batchnorm folding in inference", () => {
     const params = weights(program, 3);
     const executor = createExecutor(program, { maxBatch: batch, training: false });
     executor.setParams(params);
-    expect(relativeError(executor.forward([input], batch)[0], reference(program, params, input, batch))).toBeLessThan(1e-5);
+    expect(relativeError(executor.forward([input], batch)[0], reference(program, params, input, batch), 1e-6)).toBeLessThan(1e-5);
   });
 
   it("matches the unfolded reference kernels (WebAssembly backend)", async () => {
@@ -82,7 +82,7 @@ describe("batchnorm folding in inference", () => {
     try {
       expect(accelerated).toBe(true);
       executor.setParams(params);
-      expect(relativeError(executor.forward([input], batch)[0], reference(program, params, input, batch))).toBeLessThan(1e-4);
+      expect(relativeError(executor.forward([input], batch)[0], reference(program, params, input, batch), 1e-6)).toBeLessThan(1e-4);
     } finally {
       await dispose();
     }
@@ -96,11 +96,11 @@ describe("batchnorm folding in inference", () => {
       executor.forward([input], batch);
       const second = weights(program, 7);
       executor.setParams(second);
-      expect(relativeError(executor.forward([input], batch)[0], reference(program, second, input, batch))).toBeLessThan(1e-4);
+      expect(relativeError(executor.forward([input], batch)[0], reference(program, second, input, batch), 1e-6)).toBeLessThan(1e-4);
       // Writing the live views directly, then telling the executor.
       for (const [key, values] of first) executor.params.get(key)!.set(values);
       executor.paramsChanged();
-      expect(relativeError(executor.forward([input], batch)[0], reference(program, first, input, batch))).toBeLessThan(1e-4);
+      expect(relativeError(executor.forward([input], batch)[0], reference(program, first, input, batch), 1e-6)).toBeLessThan(1e-4);
     } finally {
       await dispose();
     }

@@ -7,7 +7,8 @@ import { createExecutor } from "../../src/runtime/executor.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
 import type { Program } from "../../src/runtime/ops.ts";
 import { Rng } from "../../src/runtime/rng.ts";
-import { kernelFor, randomArray, runBackward } from "./kernel-harness.ts";
+import { kernelFor, runBackward } from "./kernel-harness.ts";
+import { randomArray } from "../support/arrays.ts";
 import { ProgramBuilder } from "./program-builder.ts";
 
 const T = 6;

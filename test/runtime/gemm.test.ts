@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { jsGemm } from "../../src/runtime/gemm.ts";
 import { Rng } from "../../src/runtime/rng.ts";
-import { randomArray } from "./kernel-harness.ts";
+import { randomArray } from "../support/arrays.ts";
 
 function naive(
   transA: boolean,

@@ -6,6 +6,7 @@ import { jsGemm } from "../../src/runtime/gemm.ts";
 import { referenceKernels } from "../../src/runtime/kernels/registry.ts";
 import type { OpAttrs, OpName } from "../../src/runtime/ops.ts";
 import { Rng } from "../../src/runtime/rng.ts";
+import { randomArray } from "../support/arrays.ts";
 
 export interface KernelCase {
   readonly attrs: OpAttrs;
@@ -63,12 +64,6 @@ export function runBackward(
   const paramGrads = params.map((p, i) => (trainable[i] ? new Float32Array(p.length) : null));
   kernelFor(c.attrs.op).backward({ ...call, outGrad, inGrads, paramGrads });
   return { output: call.output, inGrads, paramGrads };
-}
-
-export function randomArray(rng: Rng, n: number, scale = 1): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = scale * (2 * rng.uniform() - 1);
-  return a;
 }
 
 /** Values spaced at least `gap` apart in random order: no ties or kinks within a probe step. */

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { OpAttrs } from "../../src/runtime/ops.ts";
+import { relativeError } from "../support/close.ts";
 import { runBackward } from "./kernel-harness.ts";
 
 interface TorchCase {
@@ -25,15 +26,6 @@ interface TorchCase {
 const fixture = JSON.parse(
   readFileSync(new URL("../fixtures/runtime/torch-reference.json", import.meta.url), "utf8"),
 ) as { cases: TorchCase[] };
-
-/** Largest |a − b| relative to the reference's largest magnitude (at least 1). */
-function relativeError(actual: ArrayLike<number>, expected: readonly number[]): number {
-  expect(actual.length).toBe(expected.length);
-  const scale = Math.max(1, ...expected.map(Math.abs));
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  return worst / scale;
-}
 
 describe("kernels match PyTorch", () => {
   it("has the generated cases", () => {

@@ -1,7 +1,6 @@
 // The PyTorch fixtures of the section 11 ops (test/fixtures/runtime/gen_torch_sequence.py),
 // shared by the reference-kernel and WASM-backend tests.
 import { readFileSync } from "node:fs";
-import { expect } from "vitest";
 import type { OpAttrs } from "../../src/runtime/ops.ts";
 
 export interface TorchSequenceCase {
@@ -23,11 +22,3 @@ export const sequenceFixture = JSON.parse(
   readFileSync(new URL("../fixtures/runtime/torch-sequence.json", import.meta.url), "utf8"),
 ) as { cases: TorchSequenceCase[] };
 
-/** Largest |a − b| relative to the reference's largest magnitude (at least 1). */
-export function relativeError(actual: ArrayLike<number>, expected: readonly number[]): number {
-  expect(actual.length).toBe(expected.length);
-  const scale = Math.max(1, ...expected.map(Math.abs));
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  return worst / scale;
-}

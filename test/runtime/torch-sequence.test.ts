@@ -4,7 +4,8 @@
 // nn.GRU, nn.Embedding, GELU, the merges and elementwise ops), forward and backward, to 1e-4.
 import { describe, expect, it } from "vitest";
 import { runBackward } from "./kernel-harness.ts";
-import { relativeError, sequenceFixture } from "./torch-sequence-fixture.ts";
+import { relativeError } from "../support/close.ts";
+import { sequenceFixture } from "./torch-sequence-fixture.ts";
 
 describe("sequence kernels match PyTorch", () => {
   it("has the generated cases", () => {

@@ -8,7 +8,8 @@ import { initializeParams } from "../../src/runtime/init.ts";
 import { Rng } from "../../src/runtime/rng.ts";
 import { createWasmExecutor, wasmBackend } from "../../src/runtime/wasm-backend.ts";
 import { createWasmKernels } from "../../src/runtime/wasm/kernels.ts";
-import { randomArray } from "./kernel-harness.ts";
+import { randomArray } from "../support/arrays.ts";
+import { relativeError } from "../support/close.ts";
 import { ProgramBuilder } from "./program-builder.ts";
 
 const { Memory } = (
@@ -20,17 +21,6 @@ const { Memory } = (
 function sharedMemory(bytes: number): WasmMemory {
   const pages = Math.ceil(bytes / 65536);
   return new Memory({ initial: pages, maximum: pages, shared: true });
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  let scale = 1;
-  for (let i = 0; i < expected.length; i++) {
-    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  expect(worst / scale).toBeLessThan(1e-5);
 }
 
 describe("wasmBackend", () => {
@@ -58,7 +48,7 @@ describe("wasmBackend", () => {
         const epilogue = { bias, biasOffset: 1, activation: "relu6" as const };
         jsGemm.gemm(transA, transB, m, n, k, a, 5, lda, b, 3, ldb, expected, 0, n, true, epilogue);
         gemm.gemm(transA, transB, m, n, k, a, 5, lda, b, 3, ldb, c, 0, n, true, epilogue);
-        expectClose(c, expected);
+        expect(relativeError(c, expected)).toBeLessThan(1e-5);
       }
     }
     await kernels.dispose();
@@ -143,17 +133,17 @@ describe("wasmBackend", () => {
     expect(wasm.accelerated).toBe(true);
     const ex = wasm.executor;
     ex.setParams(params);
-    expectClose(ex.forward([input], 4)[0], expected);
+    expect(relativeError(ex.forward([input], 4)[0], expected)).toBeLessThan(1e-5);
     ex.zeroGrads();
     ex.backward([outGrad]);
-    for (const [key, grad] of reference.grads) expectClose(ex.grads.get(key)!, grad);
-    expectClose(ex.inputGrads()[0], reference.inputGrads()[0]);
+    for (const [key, grad] of reference.grads) expect(relativeError(ex.grads.get(key)!, grad)).toBeLessThan(1e-5);
+    expect(relativeError(ex.inputGrads()[0], reference.inputGrads()[0])).toBeLessThan(1e-5);
     await wasm.dispose();
 
     const inference = await createWasmExecutor(program, { maxBatch: 4, training: false });
     inference.executor.setParams(params);
     reference.training = false;
-    expectClose(inference.executor.forward([input], 4)[0], reference.forward([input], 4)[0]);
+    expect(relativeError(inference.executor.forward([input], 4)[0], reference.forward([input], 4)[0])).toBeLessThan(1e-5);
     await inference.dispose();
   });
 });

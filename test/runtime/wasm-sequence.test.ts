@@ -9,9 +9,11 @@ import { initializeParams } from "../../src/runtime/init.ts";
 import type { Program } from "../../src/runtime/ops.ts";
 import { Rng } from "../../src/runtime/rng.ts";
 import { createWasmExecutor } from "../../src/runtime/wasm-backend.ts";
-import { kernelFor, randomArray } from "./kernel-harness.ts";
+import { kernelFor } from "./kernel-harness.ts";
+import { randomArray } from "../support/arrays.ts";
 import { ProgramBuilder } from "./program-builder.ts";
-import { relativeError, sequenceFixture } from "./torch-sequence-fixture.ts";
+import { relativeError } from "../support/close.ts";
+import { sequenceFixture } from "./torch-sequence-fixture.ts";
 
 describe("sequence ops on the WASM backend match PyTorch", () => {
   for (const c of sequenceFixture.cases) {

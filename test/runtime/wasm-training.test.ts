@@ -11,20 +11,9 @@ import { initializeParams } from "../../src/runtime/init.ts";
 import type { OpAttrs, Program } from "../../src/runtime/ops.ts";
 import { Rng } from "../../src/runtime/rng.ts";
 import { createWasmExecutor } from "../../src/runtime/wasm-backend.ts";
-import { randomArray } from "./kernel-harness.ts";
+import { randomArray } from "../support/arrays.ts";
+import { relativeError } from "../support/close.ts";
 import { ProgramBuilder } from "./program-builder.ts";
-
-/** max |got − want| / max(1e-3, max |want|). */
-function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  expect(got.length).toBe(want.length);
-  let diff = 0;
-  let scale = 1e-3;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
-    scale = Math.max(scale, Math.abs(want[i]!));
-  }
-  return diff / scale;
-}
 
 const conv = (filters: number, k: number, o: Partial<Extract<OpAttrs, { op: "conv" }>> = {}): OpAttrs => ({
   op: "conv",
@@ -189,9 +178,9 @@ async function compare(program: Program, batch: number, inputGrads: boolean): Pr
     expect(wasm.accelerated).toBe(true);
     wasm.executor.setParams(params);
     const got = step(wasm.executor, input, outGrad, batch, inputGrads);
-    expect(relativeError(got.output, want.output), "output").toBeLessThanOrEqual(1e-4);
-    for (const [key, grad] of want.grads) expect(relativeError(got.grads.get(key)!, grad), key).toBeLessThanOrEqual(1e-4);
-    if (want.inputGrad) expect(relativeError(got.inputGrad!, want.inputGrad), "input gradient").toBeLessThanOrEqual(1e-4);
+    expect(relativeError(got.output, want.output, 1e-3), "output").toBeLessThanOrEqual(1e-4);
+    for (const [key, grad] of want.grads) expect(relativeError(got.grads.get(key)!, grad, 1e-3), key).toBeLessThanOrEqual(1e-4);
+    if (want.inputGrad) expect(relativeError(got.inputGrad!, want.inputGrad, 1e-3), "input gradient").toBeLessThanOrEqual(1e-4);
   } finally {
     await wasm.dispose();
   }
@@ -243,7 +232,7 @@ describe("WebAssembly training paths", () => {
       wasm.executor.forward([a], 4); // a training forward of other data first
       wasm.executor.training = false;
       const got = step(wasm.executor, b, outGrad, 2, false);
-      for (const [key, grad] of want.grads) expect(relativeError(got.grads.get(key)!, grad), key).toBeLessThanOrEqual(1e-4);
+      for (const [key, grad] of want.grads) expect(relativeError(got.grads.get(key)!, grad, 1e-3), key).toBeLessThanOrEqual(1e-4);
     } finally {
       await wasm.dispose();
     }

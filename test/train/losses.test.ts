@@ -16,7 +16,8 @@ import {
   type LossResult,
 } from "../../src/runtime/train/losses.ts";
 import type { Target } from "../../src/runtime/train/target.ts";
-import { expectClose, refs, type LossRef } from "./refs.ts";
+import { expectClose } from "../support/close.ts";
+import { refs, type LossRef } from "./refs.ts";
 
 const f32 = (xs: number[]) => Float32Array.from(xs);
 const targetOf = (ref: LossRef): Target =>
@@ -45,8 +46,8 @@ describe("losses match torch.nn.functional", () => {
     it(name, () => {
       const ref = refNamed(name);
       const { loss, grad } = run(ref);
-      expectClose([loss], [ref.loss], 1e-5, 1e-6);
-      if (ref.grad) expectClose(grad, ref.grad, 1e-4, 1e-6);
+      expectClose([loss], [ref.loss], { rtol: 1e-5, atol: 1e-6 });
+      if (ref.grad) expectClose(grad, ref.grad, { rtol: 1e-4, atol: 1e-6 });
       expect(Number.isFinite(loss)).toBe(true);
     });
   }
@@ -100,26 +101,22 @@ describe("loss gradients agree with finite differences", () => {
 
 describe("the primer's examples", () => {
   it("softmax([1.6, 0.55, 0.98]) = [0.5297, 0.1854, 0.2849]", () => {
-    expectClose(softmax(f32([1.6, 0.55, 0.98]), 3), [0.5297, 0.1854, 0.2849], 0, 5e-5);
+    expectClose(softmax(f32([1.6, 0.55, 0.98]), 3), [0.5297, 0.1854, 0.2849], { rtol: 0, atol: 5e-5 });
   });
   it("cross-entropy of (1,0,0,0,0) vs (0.6, 0.3, 0.02, 0.03, 0.05) = 0.5108 = KL", () => {
     const p = f32([0.6, 0.3, 0.02, 0.03, 0.05]);
     const y: Target = { kind: "dense", data: f32([1, 0, 0, 0, 0]) };
     const ce = crossEntropyFromProbs(p, y, 5).loss;
     const kl = klDivergenceFromProbs(p, y, 5, 1).loss;
-    expectClose([ce, kl], [0.5108, 0.5108], 0, 5e-5);
-    expectClose([ce], [-Math.log(0.6)], 1e-6);
+    expectClose([ce, kl], [0.5108, 0.5108], { rtol: 0, atol: 5e-5 });
+    expectClose([ce], [-Math.log(0.6)], { rtol: 1e-6 });
     // The fused path on the log of these probabilities (as logits) gives the same value.
-    expectClose(
-      [crossEntropyFromLogits(p.map(Math.log), { kind: "classes", data: Int32Array.of(0) }, 5).loss],
-      [-Math.log(0.6)],
-      1e-6,
-    );
+    expectClose([crossEntropyFromLogits(p.map(Math.log), { kind: "classes", data: Int32Array.of(0) }, 5).loss], [-Math.log(0.6)], { rtol: 1e-6 });
   });
   it("the fused gradient is p − y over the batch", () => {
     const z = f32([1.6, 0.55, 0.98, 0, 0, 0]);
     const { grad } = crossEntropyFromLogits(z, { kind: "classes", data: Int32Array.of(0, 1) }, 3);
-    expectClose(grad, [(0.5297 - 1) / 2, 0.1854 / 2, 0.2849 / 2, 1 / 6, (1 / 3 - 1) / 2, 1 / 6], 0, 5e-5);
+    expectClose(grad, [(0.5297 - 1) / 2, 0.1854 / 2, 0.2849 / 2, 1 / 6, (1 / 3 - 1) / 2, 1 / 6], { rtol: 0, atol: 5e-5 });
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createOptimizer, type OptimizerConfig } from "../../src/runtime/train/optimizers.ts";
-import { expectClose, refs } from "./refs.ts";
+import { expectClose } from "../support/close.ts";
+import { refs } from "./refs.ts";
 
 const P0: Record<string, number[]> = { a: [0.5, -1.25, 2.0], b: [0.1, -0.2, 0.3, 0.7] };
 
@@ -46,7 +47,7 @@ describe("optimizers match torch.optim trajectories", () => {
       const params = freshParams();
       ref.trajectory.forEach((expected, step) => {
         optimizer.step(params, gradsAt(step), config.lr * (1 - 0.05 * step));
-        for (const key of Object.keys(P0)) expectClose(params.get(key)!, expected[key], 2e-5, 2e-6);
+        for (const key of Object.keys(P0)) expectClose(params.get(key)!, expected[key], { rtol: 2e-5, atol: 2e-6 });
       });
     });
   }
@@ -79,14 +80,14 @@ describe("optimizer formulas by hand", () => {
   });
   it("adam's first step moves by lr·g/(|g| + eps) thanks to bias correction", () => {
     const [p1] = one({ kind: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, 2, [-3], [0.01]);
-    expectClose([p1], [2 + 0.01 * (3 / (3 + 1e-8))], 1e-7);
+    expectClose([p1], [2 + 0.01 * (3 / (3 + 1e-8))], { rtol: 1e-7 });
   });
   it("adamw decays the weight before the update, adam adds it to the gradient", () => {
     const c = { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.5 };
     // adamw: p = 2·(1 − 0.05) = 1.9, then −0.1·sign(g) with g = 1 → 1.8
-    expectClose(one({ kind: "adamw", ...c }, 2, [1], [0.1]), [1.8], 1e-6);
+    expectClose(one({ kind: "adamw", ...c }, 2, [1], [0.1]), [1.8], { rtol: 1e-6 });
     // adam: g = 1 + 0.5·2 = 2, first step still lr·sign → 1.9
-    expectClose(one({ kind: "adam", ...c }, 2, [1], [0.1]), [1.9], 1e-6);
+    expectClose(one({ kind: "adam", ...c }, 2, [1], [0.1]), [1.9], { rtol: 1e-6 });
   });
   it("rmsprop: first step is lr·g/(sqrt((1−α)·g²) + eps)", () => {
     const [p1] = one(
@@ -95,7 +96,7 @@ describe("optimizer formulas by hand", () => {
       [2],
       [0.01],
     );
-    expectClose([p1], [1 - (0.01 * 2) / (Math.sqrt(0.01 * 4) + 1e-8)], 1e-6);
+    expectClose([p1], [1 - (0.01 * 2) / (Math.sqrt(0.01 * 4) + 1e-8)], { rtol: 1e-6 });
   });
 });
 

@@ -23,14 +23,3 @@ export const refs: TrainRefs = JSON.parse(
   readFileSync(new URL("../fixtures/train/train_refs.json", import.meta.url), "utf8"),
 ) as TrainRefs;
 
-/** Element-wise closeness: |a − b| <= abs + rel·|b|. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel = 1e-5, abs = 1e-6): void {
-  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (!(Math.abs(a - e) <= abs + rel * Math.abs(e))) {
-      throw new Error(`index ${i}: got ${a}, expected ${e} (|diff| ${Math.abs(a - e)})`);
-    }
-  }
-}

@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Pad4 } from "../../src/runtime/ops.ts";
 import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
 import { convOutputSize, createWasmKernels, type ConvGeometry, type FusedActivation, type WasmKernels } from "../../src/runtime/wasm/kernels.ts";
-import { convReference, depthwiseReference, randomArray, relativeError } from "./reference.ts";
+import { convReference, depthwiseReference } from "./reference.ts";
+import { randomArray } from "../support/arrays.ts";
+import { relativeError } from "../support/close.ts";
 
 interface Case {
   size: [number, number];
@@ -56,9 +58,9 @@ function checkDepthwise(kernels: WasmKernels, heap: BumpAllocator, c: Case, inde
   const g = geometry(c);
   const [oh, ow] = convOutputSize(g);
   // Scaled so that some outputs pass 6 and relu6 clips.
-  const image = randomArray(g.batch * g.height * g.width * g.channels, index + 1).map((v) => 4 * v);
-  const weights = randomArray(g.kernel[0] * g.kernel[1] * g.channels, index + 2);
-  const bias = index % 2 === 0 ? randomArray(g.channels, index + 3) : null;
+  const image = randomArray(index + 1, g.batch * g.height * g.width * g.channels).map((v) => 4 * v);
+  const weights = randomArray(index + 2, g.kernel[0] * g.kernel[1] * g.channels);
+  const bias = index % 2 === 0 ? randomArray(index + 3, g.channels) : null;
   const imageAt = heap.put(image);
   const weightsAt = heap.put(weights);
   const biasAt = bias ? heap.put(bias) : undefined;
@@ -66,7 +68,7 @@ function checkDepthwise(kernels: WasmKernels, heap: BumpAllocator, c: Case, inde
     const out = heap.alloc(g.batch * oh * ow * g.channels);
     kernels.depthwise(g, { image: imageAt, weights: weightsAt, bias: biasAt, activation, out });
     const want = depthwiseReference(g, image, weights, bias, activation);
-    expect(relativeError(heap.f32(out, want.length), want), `${describeCase(c)} ${activation}`).toBeLessThanOrEqual(1e-4);
+    expect(relativeError(heap.f32(out, want.length), want, 1e-6), `${describeCase(c)} ${activation}`).toBeLessThanOrEqual(1e-4);
   }
 }
 
@@ -108,15 +110,15 @@ describe("conv kernels on two threads", () => {
       const [oh, ow] = convOutputSize(g);
       const rows = g.batch * oh * ow;
       const depth = g.kernel[0] * g.kernel[1] * g.channels;
-      const image = randomArray(g.batch * g.height * g.width * g.channels, index + 11);
-      const kernel = randomArray(depth * filters, index + 12);
+      const image = randomArray(index + 11, g.batch * g.height * g.width * g.channels);
+      const kernel = randomArray(index + 12, depth * filters);
       const cols = heap.alloc(rows * depth);
       const packed = heap.alloc(kernels.packedBFloats(depth, filters));
       const out = heap.alloc(rows * filters);
       kernels.im2col(g, heap.put(image), cols);
       kernels.packB({ k: depth, n: filters, b: heap.put(kernel), dst: packed });
       kernels.gemm({ m: rows, n: filters, k: depth, a: cols, bPacked: packed, c: out });
-      expect(relativeError(heap.f32(out, rows * filters), convReference(g, image, kernel, filters)), describeCase(c)).toBeLessThanOrEqual(1e-4);
+      expect(relativeError(heap.f32(out, rows * filters), convReference(g, image, kernel, filters), 1e-6), describeCase(c)).toBeLessThanOrEqual(1e-4);
     }
   });
 });

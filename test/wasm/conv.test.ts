@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { Pad4 } from "../../src/runtime/ops.ts";
 import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
 import { convOutputSize, createWasmKernels, type ConvGeometry, type FusedActivation } from "../../src/runtime/wasm/kernels.ts";
-import { convReference, depthwiseReference, randomArray, relativeError } from "./reference.ts";
+import { convReference, depthwiseReference } from "./reference.ts";
+import { randomArray } from "../support/arrays.ts";
+import { relativeError } from "../support/close.ts";
 
 interface Window {
   kernel: [number, number];
@@ -49,8 +51,8 @@ for (const fma of [false, true]) {
         const [oh, ow] = convOutputSize(g);
         const rows = g.batch * oh * ow;
         const depth = g.kernel[0] * g.kernel[1] * g.channels;
-        const image = randomArray(g.batch * g.height * g.width * g.channels, index + 1);
-        const kernel = randomArray(depth * filters, index + 100);
+        const image = randomArray(index + 1, g.batch * g.height * g.width * g.channels);
+        const kernel = randomArray(index + 100, depth * filters);
         const imageAt = heap.put(image);
         const cols = heap.alloc(rows * depth);
         const packed = heap.alloc(kernels.packedBFloats(depth, filters));
@@ -58,7 +60,7 @@ for (const fma of [false, true]) {
         kernels.im2col(g, imageAt, cols);
         kernels.packB({ k: depth, n: filters, b: heap.put(kernel), dst: packed });
         kernels.gemm({ m: rows, n: filters, k: depth, a: cols, bPacked: packed, c: out });
-        const err = relativeError(heap.f32(out, rows * filters), convReference(g, image, kernel, filters));
+        const err = relativeError(heap.f32(out, rows * filters), convReference(g, image, kernel, filters), 1e-6);
         expect(err, describeGeometry(g)).toBeLessThanOrEqual(1e-4);
       }
     });
@@ -72,8 +74,8 @@ for (const fma of [false, true]) {
         const [oh, ow] = convOutputSize(g);
         const pixels = g.batch * g.height * g.width * g.channels;
         const colFloats = g.batch * oh * ow * g.kernel[0] * g.kernel[1] * g.channels;
-        const x = randomArray(pixels, index + 7);
-        const y = randomArray(colFloats, index + 8);
+        const x = randomArray(index + 7, pixels);
+        const y = randomArray(index + 8, colFloats);
         const cols = heap.alloc(colFloats);
         kernels.im2col(g, heap.put(x), cols);
         const back = heap.put(new Float32Array(pixels).fill(0.5)); // col2im adds onto what is there
@@ -97,14 +99,14 @@ for (const fma of [false, true]) {
         heap.reset();
         const [oh, ow] = convOutputSize(g);
         // Scaled so some outputs pass 6 and relu6 clips.
-        const image = randomArray(g.batch * g.height * g.width * g.channels, index + 3).map((v) => 4 * v);
-        const weights = randomArray(g.kernel[0] * g.kernel[1] * g.channels, index + 4);
-        const bias = index % 2 === 0 ? randomArray(g.channels, index + 5) : null;
+        const image = randomArray(index + 3, g.batch * g.height * g.width * g.channels).map((v) => 4 * v);
+        const weights = randomArray(index + 4, g.kernel[0] * g.kernel[1] * g.channels);
+        const bias = index % 2 === 0 ? randomArray(index + 5, g.channels) : null;
         const activation = activations[index % 3]!;
         const out = heap.alloc(g.batch * oh * ow * g.channels);
         kernels.depthwise(g, { image: heap.put(image), weights: heap.put(weights), bias: bias ? heap.put(bias) : undefined, activation, out });
         const want = depthwiseReference(g, image, weights, bias, activation);
-        expect(relativeError(heap.f32(out, want.length), want), `${describeGeometry(g)} ${activation}`).toBeLessThanOrEqual(1e-4);
+        expect(relativeError(heap.f32(out, want.length), want, 1e-6), `${describeGeometry(g)} ${activation}`).toBeLessThanOrEqual(1e-4);
       }
     });
   });

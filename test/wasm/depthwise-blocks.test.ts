@@ -12,7 +12,9 @@ import { wasmDepthwise, wasmDepthwiseSizing } from "../../src/runtime/wasm-depth
 import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
 import { depthwiseScratchFloats } from "../../src/runtime/wasm/depthwise-kernel.ts";
 import { convOutputSize, createWasmKernels, type ConvGeometry, type FusedActivation, type WasmKernels } from "../../src/runtime/wasm/kernels.ts";
-import { depthwiseReference, randomArray, relativeError } from "./reference.ts";
+import { depthwiseReference } from "./reference.ts";
+import { randomArray } from "../support/arrays.ts";
+import { relativeError } from "../support/close.ts";
 
 interface Case {
   size: [number, number];
@@ -96,18 +98,18 @@ function check(kernels: WasmKernels, heap: BumpAllocator, cases: Case[], seed: n
     const scratchFloats = kernels.threads * depthwiseScratchFloats(g.channels, ow, g.stride[1]);
     const scratch = heap.alloc(scratchFloats);
     const canary = heap.put(new Float32Array(64).fill(7));
-    const image = randomArray(g.batch * g.height * g.width * g.channels, seed + index).map((v) => 4 * v);
-    const weights = randomArray(g.kernel[0] * g.kernel[1] * g.channels, seed + index + 100);
+    const image = randomArray(seed + index, g.batch * g.height * g.width * g.channels).map((v) => 4 * v);
+    const weights = randomArray(seed + index + 100, g.kernel[0] * g.kernel[1] * g.channels);
     const imageAt = heap.put(image);
     const weightsAt = heap.put(weights);
-    for (const bias of [randomArray(g.channels, seed + index + 200), null]) {
+    for (const bias of [randomArray(seed + index + 200, g.channels), null]) {
       const biasAt = bias ? heap.put(bias) : undefined;
       for (const activation of ["none", "relu", "relu6"] as FusedActivation[]) {
         const out = heap.alloc(g.batch * oh * ow * g.channels);
         kernels.depthwise(g, { image: imageAt, weights: weightsAt, bias: biasAt, activation, out, scratch, scratchFloats });
         const want = depthwiseReference(g, image, weights, bias, activation);
         const label = `${describeCase(c)} ${activation} ${bias ? "bias" : "no bias"}`;
-        expect(relativeError(heap.f32(out, want.length), want), label).toBeLessThanOrEqual(1e-4);
+        expect(relativeError(heap.f32(out, want.length), want, 1e-6), label).toBeLessThanOrEqual(1e-4);
       }
     }
     expect([...heap.f32(canary, 64)].every((v) => v === 7), `${describeCase(c)}: wrote past its scratch`).toBe(true);
@@ -153,16 +155,16 @@ describe("depthwise packed path", () => {
       const scratchFloats = wasmDepthwiseSizing.scratchSize!({ attrs, inShapes, outShape, maxBatch: batch, training: false } as never);
       expect(scratchFloats).toBeGreaterThan(0);
       const f32 = (data: Float32Array) => heap.f32(heap.put(data), data.length);
-      const image = f32(randomArray(batch * g.height * g.width * g.channels, index + 300));
-      const weights = f32(randomArray(9 * g.channels, index + 301));
-      const bias = f32(randomArray(g.channels, index + 302));
+      const image = f32(randomArray(index + 300, batch * g.height * g.width * g.channels));
+      const weights = f32(randomArray(index + 301, 9 * g.channels));
+      const bias = f32(randomArray(index + 302, g.channels));
       const call = (output: Float32Array, scratch: Float32Array) =>
         ({ attrs, batch, inShapes, outShape, inputs: [image], output, params: [weights, bias], scratch, activation: "relu6", training: false }) as unknown as ForwardCall<"depthwise">;
       const got = heap.f32(heap.alloc(batch * oh * ow * g.channels), batch * oh * ow * g.channels);
       kernel.forward(call(got, heap.f32(heap.alloc(scratchFloats), scratchFloats)));
       const want = new Float32Array(got.length);
       depthwiseKernel.forward(call(want, new Float32Array(0)));
-      expect(relativeError(got, want), describeCase(c)).toBeLessThanOrEqual(1e-4);
+      expect(relativeError(got, want, 1e-6), describeCase(c)).toBeLessThanOrEqual(1e-4);
     }
   });
 });

@@ -2,33 +2,10 @@
 import type { ConvGeometry, FusedActivation } from "../../src/runtime/wasm/kernels.ts";
 import { convOutputSize } from "../../src/runtime/wasm/kernels.ts";
 
-/** Deterministic uniform values in [-1, 1) (a small LCG, so failures reproduce). */
-export function randomArray(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
 export function activate(x: number, activation: FusedActivation): number {
   if (activation === "relu") return Math.max(x, 0);
   if (activation === "relu6") return Math.min(Math.max(x, 0), 6);
   return x;
-}
-
-/** max |got − want| / max |want|: the error relative to the result's scale. */
-export function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  if (got.length !== want.length) throw new Error(`length ${got.length} vs ${want.length}`);
-  let diff = 0;
-  let scale = 1e-6;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
-    scale = Math.max(scale, Math.abs(want[i]!));
-  }
-  return diff / scale;
 }
 
 export interface GemmCase {

@@ -22,7 +22,8 @@ import {
   type WasmKernels,
 } from "../../src/runtime/wasm/kernels.ts";
 import { expectGuardsIntact, guarded } from "./guards.ts";
-import { randomArray, relativeError } from "./reference.ts";
+import { randomArray } from "../support/arrays.ts";
+import { relativeError } from "../support/close.ts";
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -164,12 +165,12 @@ for (const fma of [false, true]) {
           const x = randomArray(n, n).map((v) => 8 * v);
           const { value, derivative, fromInput } = FORMULAS[kind];
           const v = fromInput ? x : Float32Array.from(x, value);
-          const dy = randomArray(n, n + 1);
-          const dx0 = randomArray(n, n + 2);
+          const dy = randomArray(n + 1, n);
+          const dx0 = randomArray(n + 2, n);
           const dxAt = guarded(heap, dx0);
           kernels.activationGrad(kind, { y: heap.put(v), dy: heap.put(dy), dx: dxAt, n });
           const want = Array.from(dx0, (d, i) => d + dy[i]! * derivative(v[i]!));
-          expect(relativeError(heap.f32(dxAt, n), want), `${kind} n=${n}`).toBeLessThanOrEqual(1e-6);
+          expect(relativeError(heap.f32(dxAt, n), want, 1e-6), `${kind} n=${n}`).toBeLessThanOrEqual(1e-6);
           expectGuardsIntact(heap, dxAt, n, `${kind} grad`);
         }
       }
@@ -180,7 +181,7 @@ for (const fma of [false, true]) {
       for (const [index, c] of POOL_CASES.entries()) {
         const size = c.batch * c.height * c.width * c.channels;
         // Quantised values make ties common; one plane of −∞ checks max's start value.
-        const x = randomArray(size, index + 1).map((v, i) => (i % 29 === 0 ? -Infinity : Math.round(4 * v) / 4));
+        const x = randomArray(index + 1, size).map((v, i) => (i % 29 === 0 ? -Infinity : Math.round(4 * v) / 4));
         for (const op of ["maxpool", "avgpool"] as const) {
           heap.reset();
           const call = poolCall(c, op, x);
@@ -196,15 +197,15 @@ for (const fma of [false, true]) {
           expect([...heap.f32(outAt, outFloats)], what).toEqual([...call.output].map((v) => expect.closeTo(v, 5)));
           expectGuardsIntact(heap, outAt, outFloats, what);
 
-          const dy = randomArray(outFloats, index + 50);
-          const dx0 = randomArray(size, index + 60);
+          const dy = randomArray(index + 50, outFloats);
+          const dx0 = randomArray(index + 60, size);
           const dxWant = dx0.slice();
           reference.backward({ ...call, outGrad: dy, inGrads: [dxWant], paramGrads: [] });
           // Max backward finds each window's max again, or takes it from the forward's output.
           for (const pooled of [undefined, outAt]) {
             const dxAt = guarded(heap, dx0);
             kernels.poolGrad(g, { image: xAt, dy: heap.put(dy), dx: dxAt, pooled });
-            expect(relativeError(heap.f32(dxAt, size), dxWant), `${what} backward`).toBeLessThanOrEqual(1e-6);
+            expect(relativeError(heap.f32(dxAt, size), dxWant, 1e-6), `${what} backward`).toBeLessThanOrEqual(1e-6);
             expectGuardsIntact(heap, dxAt, size, `${what} backward`);
           }
         }
@@ -218,7 +219,7 @@ for (const fma of [false, true]) {
         const js = jsGeometry(g);
         const imageFloats = g.batch * g.height * g.width * g.channels;
         const colFloats = g.batch * js.outH * js.outW * js.kh * js.kw * g.channels;
-        const image = randomArray(imageFloats, index + 1);
+        const image = randomArray(index + 1, imageFloats);
         const want = new Float32Array(colFloats);
         im2col(js, image, 0, g.batch, 0, g.channels, want);
         const colsAt = guarded(heap, new Float32Array(colFloats).fill(7)); // every entry must be written
@@ -226,13 +227,13 @@ for (const fma of [false, true]) {
         expect(heap.f32(colsAt, colFloats), `patches ${index}`).toEqual(want);
         expectGuardsIntact(heap, colsAt, colFloats, `patches ${index}`);
 
-        const cols = randomArray(colFloats, index + 2);
-        const base = randomArray(imageFloats, index + 3);
+        const cols = randomArray(index + 2, colFloats);
+        const base = randomArray(index + 3, imageFloats);
         const summed = base.slice();
         col2imAdd(js, cols, 0, g.batch, 0, g.channels, summed);
         const imageAt = guarded(heap, base);
         kernels.addPatches(g, heap.put(cols), imageAt);
-        expect(relativeError(heap.f32(imageAt, imageFloats), summed), `addPatches ${index}`).toBeLessThanOrEqual(1e-6);
+        expect(relativeError(heap.f32(imageAt, imageFloats), summed, 1e-6), `addPatches ${index}`).toBeLessThanOrEqual(1e-6);
         expectGuardsIntact(heap, imageAt, imageFloats, `addPatches ${index}`);
       }
     });
@@ -246,10 +247,10 @@ for (const fma of [false, true]) {
           for (const transposedA of [false, true]) {
             index++;
             heap.reset();
-            const a = randomArray(m * k, index);
-            const b = randomArray(k * n, index + 1000);
-            const c0 = randomArray(m * n, index + 2000).map((v) => 3 * v);
-            const bias = index % 2 ? randomArray(n, index + 3000) : null;
+            const a = randomArray(index, m * k);
+            const b = randomArray(index + 1000, k * n);
+            const c0 = randomArray(index + 2000, m * n).map((v) => 3 * v);
+            const bias = index % 2 ? randomArray(index + 3000, n) : null;
             const accumulate = index % 3 === 0;
             const activation = activations[index % 3]!;
             const want = new Float32Array(c0);
@@ -271,7 +272,7 @@ for (const fma of [false, true]) {
               activation,
             });
             const what = `m${m} n${n} k${k} transposedA=${transposedA} accumulate=${accumulate} bias=${!!bias} ${activation}`;
-            expect(relativeError(heap.f32(cAt, m * n), want), what).toBeLessThanOrEqual(1e-5);
+            expect(relativeError(heap.f32(cAt, m * n), want, 1e-6), what).toBeLessThanOrEqual(1e-5);
             expectGuardsIntact(heap, cAt, m * n, what);
           }
         }
@@ -291,9 +292,9 @@ for (const fma of [false, true]) {
           const js = jsGeometry(g);
           const rows = g.batch * js.outH * js.outW;
           const rowLen = js.kh * js.kw * g.channels;
-          const image = randomArray(g.batch * g.height * g.width * g.channels, index + 1);
-          const weights = randomArray(rowLen * filters, index + 2);
-          const bias = randomArray(filters, index + 3);
+          const image = randomArray(index + 1, g.batch * g.height * g.width * g.channels);
+          const weights = randomArray(index + 2, rowLen * filters);
+          const bias = randomArray(index + 3, filters);
           const cols = new Float32Array(rows * rowLen);
           im2col(js, image, 0, g.batch, 0, g.channels, cols);
           const want = new Float32Array(rows * filters);
@@ -302,16 +303,16 @@ for (const fma of [false, true]) {
           const outAt = guarded(heap, new Float32Array(rows * filters).fill(9));
           kernels.convNarrow(g, { image: imageAt, weights: heap.put([...weights, 0, 0, 0]), filters, out: outAt, bias: heap.put(bias), activation: "relu" });
           const what = `case ${index}, ${filters} filters`;
-          expect(relativeError(heap.f32(outAt, rows * filters), want), what).toBeLessThanOrEqual(1e-5);
+          expect(relativeError(heap.f32(outAt, rows * filters), want, 1e-6), what).toBeLessThanOrEqual(1e-5);
           expectGuardsIntact(heap, outAt, rows * filters, what);
 
-          const dy = randomArray(rows * filters, index + 4);
-          const dw0 = randomArray(rowLen * filters, index + 5);
+          const dy = randomArray(index + 4, rows * filters);
+          const dw0 = randomArray(index + 5, rowLen * filters);
           const dwWant = dw0.slice();
           jsGemm.gemm(true, false, rowLen, filters, rows, cols, 0, rowLen, dy, 0, filters, dwWant, 0, filters, true);
           const dwAt = guarded(heap, dw0);
           kernels.convFilterGrad(g, { image: imageAt, dy: heap.put([...dy, 0, 0, 0]), filters, dw: dwAt });
-          expect(relativeError(heap.f32(dwAt, rowLen * filters), dwWant), `${what} filter gradient`).toBeLessThanOrEqual(1e-5);
+          expect(relativeError(heap.f32(dwAt, rowLen * filters), dwWant, 1e-6), `${what} filter gradient`).toBeLessThanOrEqual(1e-5);
           expectGuardsIntact(heap, dwAt, rowLen * filters, `${what} filter gradient`);
         }
       }
@@ -321,7 +322,7 @@ for (const fma of [false, true]) {
       const { kernels, heap } = await setUp(fma);
       const g = { batch: 2, height: 3, width: 4, channels: 3 };
       const pad = [1, 2, 0, 3] as const;
-      const image = randomArray(2 * 3 * 4 * 3, 1);
+      const image = randomArray(1, 2 * 3 * 4 * 3);
       const [hp, wp] = [3 + 1 + 2, 4 + 0 + 3];
       const want = new Float32Array(2 * hp * wp * 3);
       for (let b = 0; b < 2; b++)
@@ -338,7 +339,7 @@ for (const fma of [false, true]) {
       const { kernels, heap } = await setUp(fma);
       for (const [n, k] of [[1, 5], [6, 301], [16, 64], [19, 7]] as const) {
         heap.reset();
-        const x = randomArray(n * k, n + k);
+        const x = randomArray(n + k, n * k);
         const out0 = randomArray(n, n);
         const want = Array.from(out0, (v, j) => {
           let s = v;
@@ -347,7 +348,7 @@ for (const fma of [false, true]) {
         });
         const outAt = guarded(heap, out0);
         kernels.columnSums({ n, k, x: heap.put(x), out: outAt });
-        expect(relativeError(heap.f32(outAt, n), want), `n${n} k${k}`).toBeLessThanOrEqual(1e-5);
+        expect(relativeError(heap.f32(outAt, n), want, 1e-6), `n${n} k${k}`).toBeLessThanOrEqual(1e-5);
         expectGuardsIntact(heap, outAt, n, `n${n} k${k}`);
       }
     });
@@ -364,11 +365,11 @@ for (const fma of [false, true]) {
         const [oh, ow] = convOutputSize(g);
         const c = g.channels;
         const geometry = depthwiseGeometry({ ...g, multiplier: 1 }, [g.height, g.width, c], [oh, ow, c]);
-        const image = randomArray(g.batch * g.height * g.width * c, index + 1);
-        const weights = randomArray(g.kernel[0] * g.kernel[1] * c, index + 2);
-        const dy = randomArray(g.batch * oh * ow * c, index + 3);
-        const dx0 = randomArray(image.length, index + 4);
-        const dw0 = randomArray(weights.length, index + 5);
+        const image = randomArray(index + 1, g.batch * g.height * g.width * c);
+        const weights = randomArray(index + 2, g.kernel[0] * g.kernel[1] * c);
+        const dy = randomArray(index + 3, g.batch * oh * ow * c);
+        const dx0 = randomArray(index + 4, image.length);
+        const dw0 = randomArray(index + 5, weights.length);
         for (const [withDx, withDw] of [[true, true], [true, false], [false, true]] as const) {
           heap.reset();
           const dxAt = guarded(heap, dx0);
@@ -383,8 +384,8 @@ for (const fma of [false, true]) {
           const [wantDx, wantDw] = [dx0.slice(), dw0.slice()];
           depthwiseBackward(geometry, 1, g.batch, image, weights, dy, withDx ? wantDx : null, withDw ? wantDw : null);
           const label = `case ${index} dx ${withDx} dw ${withDw}`;
-          expect(relativeError(heap.f32(dxAt, dx0.length), wantDx), `${label}: dx`).toBeLessThanOrEqual(1e-5);
-          expect(relativeError(heap.f32(dwAt, dw0.length), wantDw), `${label}: dweights`).toBeLessThanOrEqual(1e-5);
+          expect(relativeError(heap.f32(dxAt, dx0.length), wantDx, 1e-6), `${label}: dx`).toBeLessThanOrEqual(1e-5);
+          expect(relativeError(heap.f32(dwAt, dw0.length), wantDw, 1e-6), `${label}: dweights`).toBeLessThanOrEqual(1e-5);
           expectGuardsIntact(heap, dxAt, dx0.length, `${label}: dx`);
           expectGuardsIntact(heap, dwAt, dw0.length, `${label}: dweights`);
         }
@@ -397,7 +398,7 @@ for (const fma of [false, true]) {
         for (const n of [1, 3, 4, 13, 1000]) {
           heap.reset();
           const x = randomArray(n, n);
-          const w = randomArray(n, n + 1);
+          const w = randomArray(n + 1, n);
           const want = Float32Array.from(x, (v, i) => (kind === "add" ? v + w[i]! : v * w[i]!));
           const [xAt, wAt] = [heap.put(x), heap.put(w)];
           const yAt = guarded(heap, new Float32Array(n));
@@ -414,8 +415,8 @@ for (const fma of [false, true]) {
       const { kernels, heap } = await setUp(fma);
       for (const [batch, pixels, channels] of [[1, 49, 1152], [2, 6, 7], [3, 5, 4], [1, 3, 1]] as const) {
         heap.reset();
-        const x = randomArray(batch * pixels * channels, channels);
-        const scale = randomArray(batch * channels, channels + 1);
+        const x = randomArray(channels, batch * pixels * channels);
+        const scale = randomArray(channels + 1, batch * channels);
         const want = Float32Array.from(x, (v, i) => {
           const b = Math.floor(i / (pixels * channels));
           return v * scale[b * channels + (i % channels)]!;

@@ -4,7 +4,7 @@
 // on the runtime's training executor (src/backends/emit-ts/standalone/compiled-model.ts).
 import type { Graph, TrainConfig } from "../../ir/graph.ts";
 import { planLoss } from "../../runtime/train/losses.ts";
-import type { InlineRoot } from "./inline-source.ts";
+import type { InlineRoot } from "./link-modules.ts";
 import { literal } from "./literal.ts";
 import { sourceUrl } from "./runtime-source.ts";
 

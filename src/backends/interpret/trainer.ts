@@ -5,6 +5,7 @@ import type { Graph, TrainConfig } from "../../ir/graph.ts";
 import { writeSafetensors, type TensorData } from "../../io/safetensors.ts";
 import { readCheckpoint, writeCheckpoint } from "../../io/checkpoint.ts";
 import { batchCount, batches } from "../../data/batches.ts";
+import { augmentBatch } from "../../data/augment.ts";
 import { epochOrder } from "../../data/shuffle.ts";
 import type { DataSplit } from "../../data/dataset.ts";
 import { createWasmExecutor, initializeParams, Rng, sliceProgram, type Program } from "../../runtime/index.ts";
@@ -170,6 +171,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         step++;
         if (step <= skipSteps) continue;
         lr = lrAt(config, config.optimizer.lr, schedulePosition(config.decayPer, epoch, globalStep));
+        augmentBatch(config, globalStep, batch.x, batch.size, data.train.sampleShape);
         const out = executor.forward([batch.x], batch.size)[0].subarray(0, batch.size * outPer);
         const { loss, grad } = computeLoss(config.loss, plan.input, out, batch.target, { batch: batch.size, classes });
         if (!Number.isFinite(loss))

@@ -1,12 +1,12 @@
 // netc Program (or checked Graph) → model.py: one nn.Module class named after the model, taking
 // and returning NHWC tensors, plus load_netc_weights/save_netc_weights for netc's safetensors.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Span } from "../../diagnostics/diagnostic.ts";
 import type { Program, ProgramNode } from "../../runtime/ops.ts";
 import { PytorchExportError } from "./errors.ts";
 import { layoutConverters } from "./layouts.ts";
 import { emitOp, type OpCode, type TensorBinding, type WeightLayout } from "./ops.ts";
+import { helperDefinitions, type PyHelper } from "./python-helpers.ts";
+import { pythonFile } from "./python-files.ts";
 import { docstring, pyName, pyString, pyTuple, wrapLine } from "./python-source.ts";
 
 export interface ModelEmitOptions {
@@ -23,10 +23,13 @@ export interface ModelEmitOptions {
 
 const nodeSpan = (node: ProgramNode): Span | undefined => (node as { span?: Span }).span;
 
-const WEIGHTS_PY = fileURLToPath(new URL("./python/netc_weights.py", import.meta.url));
 
 /** How a value stored in the module (NCHW for rank 3) reads as NHWC. */
 const asNhwc = (variable: string, rank: number): string => (rank === 3 ? `${variable}.permute(0, 2, 3, 1)` : variable);
+
+/** One state_dict entry, or a tuple of the entries a netc tensor is split into. */
+const stateText = (state: string | readonly string[]): string =>
+  typeof state === "string" ? pyString(state) : pyTuple(state.map(pyString));
 
 const shapeText = (shape: readonly number[]): string => `[N, ${shape.join(", ")}]`;
 
@@ -52,6 +55,8 @@ export function emitModelPy(program: Program, options: ModelEmitOptions): string
   const byId = new Map(program.nodes.map((n) => [n.id, n]));
   const names = variableNames(program);
   const modules: (readonly [string, string])[] = [];
+  const setup: string[] = [];
+  const helpers = new Set<PyHelper>();
   const tensors: TensorBinding[] = [];
   const forward: string[] = [];
   const inputs = program.inputs.map((id) => byId.get(id)!);
@@ -76,6 +81,8 @@ export function emitModelPy(program: Program, options: ModelEmitOptions): string
       forward.push("if logits:", `    return ${asNhwc(names.get(logits.id)!, logits.shape.length)}`);
     }
     modules.push(...(code.modules ?? []));
+    setup.push(...(code.setup ?? []));
+    for (const helper of code.helpers ?? []) helpers.add(helper);
     tensors.push(...(code.tensors ?? []));
     forward.push(`${names.get(node.id)} = ${code.value}`);
   }
@@ -99,7 +106,8 @@ export function emitModelPy(program: Program, options: ModelEmitOptions): string
     : docstring(8, summary);
 
   const usedLayouts = new Set<WeightLayout>(tensors.map((t) => t.layout));
-  const body = [...modules.map(([attr, ctor]) => `self.${attr} = ${ctor}`), ...forward].join("\n");
+  const definitions = helperDefinitions(helpers);
+  const body = [...definitions, ...modules.map(([attr, ctor]) => `self.${attr} = ${ctor}`), ...setup, ...forward].join("\n");
   const imports = [
     "import json",
     ...(body.includes("math.") ? ["import math"] : []),
@@ -122,19 +130,23 @@ export function emitModelPy(program: Program, options: ModelEmitOptions): string
     ...imports,
     "",
     "",
+    ...definitions,
     `class ${className}(nn.Module):`,
-    "    # netc weight key: (state_dict entry, layout, shape in the netc file)",
+    tensors.some((t) => typeof t.state !== "string")
+      ? "    # netc weight key: (state_dict entry or entries, layout, shape in the netc file)"
+      : "    # netc weight key: (state_dict entry, layout, shape in the netc file)",
     ...(tensors.length === 0
       ? ["    NETC_TENSORS = {}"]
       : [
           "    NETC_TENSORS = {",
-          ...tensors.map((t) => `        ${pyString(t.key)}: (${pyString(t.state)}, ${pyString(t.layout)}, ${pyTuple(t.shape)}),`),
+          ...tensors.map((t) => `        ${pyString(t.key)}: (${stateText(t.state)}, ${pyString(t.layout)}, ${pyTuple(t.shape)}),`),
           "    }",
         ]),
     "",
     "    def __init__(self):",
     "        super().__init__()",
     ...modules.map(([attr, ctor]) => `        self.${attr} = ${ctor}`),
+    ...setup.map((l) => `        ${l}`),
     "",
     `    def forward(self, ${signature}):`,
     ...forwardDoc,
@@ -144,7 +156,7 @@ export function emitModelPy(program: Program, options: ModelEmitOptions): string
     ...layoutConverters(usedLayouts),
     "",
     "",
-    readFileSync(WEIGHTS_PY, "utf8").trimEnd(),
+    pythonFile("netc_weights.py").trimEnd(),
   ];
   return lines.flatMap((l) => wrapLine(l)).join("\n") + "\n";
 }

@@ -2,18 +2,18 @@
 // softmax/sigmoid, optimizer, schedule, metrics), then the fixed driver in python/train_core.py
 // (data, netc's sample order, DDP under torchrun, checkpoints, epoch lines and --json events).
 // Only the loss, optimizer, schedule and metrics the section uses are emitted.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { TrainConfig } from "../../ir/graph.ts";
 import { planLoss, type LossPlan } from "../../runtime/train/losses.ts";
+import { pythonFile } from "./python-files.ts";
 import { docstring, pyBool, pyCall, pyFloat, pyName, pyString, pyTuple, wrapLine } from "./python-source.ts";
 
-const CORE_PY = fileURLToPath(new URL("./python/train_core.py", import.meta.url));
 
 export interface TrainEmitOptions {
   readonly className: string;
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
+  /** Whether the input is token ids (`input ids: [T] int`). */
+  readonly tokenIds: boolean;
   /** The model's last op, which decides what the loss reads (planLoss). */
   readonly lastOp: string;
 }
@@ -256,6 +256,9 @@ function metricsSection(config: TrainConfig, classes: number): string[] {
         updates.push(`sums["top_${m.k}"] = sums.get("top_${m.k}", 0) + top_k_hits(values, truth, ${m.k})`);
         values.push(`"top_${m.k}": sums["top_${m.k}"] / sums["rows"],`);
         break;
+      case "perplexity":
+        values.push('"perplexity": float(np.exp(loss)),  # e^loss, as netc');
+        break;
       case "dice":
         helpers.push(diceMetric(classes));
         updates.push('sums["dice"] = sums.get("dice", 0) + dice_sum(predicted, truth, samples)');
@@ -269,7 +272,7 @@ function metricsSection(config: TrainConfig, classes: number): string[] {
     "Add a batch to the sums of the metrics not read off the confusion matrix.",
     updates,
   );
-  const result = fn("metric_values(confusion, sums, samples)", "The train section's metrics, in its order.", [
+  const result = fn("metric_values(confusion, sums, samples, loss)", "The train section's metrics, in its order.", [
     ...(values.length === 0 ? ["return {}"] : ["return {", ...values.map((v) => `    ${v}`), "}"]),
   ]);
   return [...helpers.flatMap((h) => [...h, "", ""]), ...update, "", "", ...result];
@@ -295,14 +298,15 @@ export function emitTrainPy(config: TrainConfig, options: TrainEmitOptions): str
     "",
     ...metricsSection(config, options.outputShape[options.outputShape.length - 1]),
   ];
-  const core = readFileSync(CORE_PY, "utf8").replaceAll("__MODEL__", className).trimEnd();
+  const core = pythonFile("train_core.py").replaceAll("__MODEL__", className).trimEnd();
   const lines = [
     `"""Train ${options.className} per its netc train section: one process, or many (torchrun).`,
     "",
     "    python train.py --data DATA",
     "    torchrun --nproc_per_node=4 train.py --data DATA",
     "",
-    "DATA is x.npy,y.npy or a folder written by `netc data mnist|nuclei --out DIR`.",
+    "DATA is x.npy,y.npy, a folder written by `netc data mnist|nuclei|words --out DIR`,",
+    "or text:FILE (a character model on any UTF-8 text, as netc train).",
     "See README.md for several machines and SLURM.",
     '"""',
     "import argparse",
@@ -323,9 +327,9 @@ export function emitTrainPy(config: TrainConfig, options: TrainEmitOptions): str
     "from model import (",
     `    ${className},`,
     "    load_netc_weights,",
+    "    netc_value,",
     "    save_netc_weights,",
-    "    to_netc_layout,",
-    "    to_torch_layout,",
+    "    torch_values,",
     ")",
     "",
     "# The train section, resolved. --epochs and --batch override the first two.",
@@ -333,10 +337,12 @@ export function emitTrainPy(config: TrainConfig, options: TrainEmitOptions): str
     `BATCH = ${config.batch}  # the global batch: each of N processes takes BATCH / N samples a step`,
     `SEED = ${config.seed}`,
     `SHUFFLE = ${pyBool(config.shuffle)}`,
+    `SHIFT = ${config.augment.kind === "shift" ? config.augment.pixels : 0}  # augment: shift(n), n pixels; 0 = none`,
     `VALIDATION = ${pyFloat(config.validation)}  # held out from the end of x.npy,y.npy`,
     `DECAY_PER = ${pyString(config.decayPer)}`,
     `MODEL_NAME = ${pyString(options.className)}`,
     `INPUT_SHAPE = ${pyTuple(options.inputShape)}`,
+    `TOKEN_IDS = ${pyBool(options.tokenIds)}  # the input is token ids ([T] int)`,
     `OUTPUT_SHAPE = ${pyTuple(options.outputShape)}`,
     "",
     "",

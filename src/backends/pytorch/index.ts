@@ -35,6 +35,7 @@ export function buildPytorchPackage(
     const trainPy = emitTrainPy(train, {
       className: graph.model,
       inputShape: input.shape,
+      tokenIds: input.attrs.op === "input" && input.attrs.dtype === "int",
       outputShape: output.shape,
       lastOp: output.attrs.op,
     });

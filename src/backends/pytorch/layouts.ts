@@ -1,6 +1,9 @@
 // The Python that converts each weight layout used by a model between netc's Keras layouts
-// (spec section 9) and PyTorch's; only the layouts the model uses are emitted.
-import type { WeightLayout } from "./ops.ts";
+// (spec sections 9 and 11) and PyTorch's; only the layouts the model uses are emitted.
+import type { WeightLayout } from "./op-code.ts";
+
+/** The layouts netc and PyTorch share: no conversion. */
+type SameLayout = "vector" | "table";
 
 interface LayoutCode {
   readonly comment: string;
@@ -8,7 +11,7 @@ interface LayoutCode {
   readonly toNetc: readonly string[];
 }
 
-const LAYOUTS: Readonly<Record<Exclude<WeightLayout, "vector">, LayoutCode>> = {
+const LAYOUTS: Readonly<Record<Exclude<WeightLayout, SameLayout>, LayoutCode>> = {
   conv: {
     comment: "[kh, kw, C_in/groups, F] <-> [F, C_in/groups, kh, kw]",
     toTorch: ["return tensor.permute(3, 2, 0, 1)"],
@@ -29,12 +32,22 @@ const LAYOUTS: Readonly<Record<Exclude<WeightLayout, "vector">, LayoutCode>> = {
     toTorch: ["return tensor.t()"],
     toNetc: ["return tensor.t()"],
   },
+  gru_kernel: {
+    comment: "[rows, 3u], gates z, r, h <-> [3u, rows], gates r, z, n",
+    toTorch: ["z, r, h = tensor.t().chunk(3)", "return torch.cat([r, z, h])"],
+    toNetc: ["r, z, h = tensor.chunk(3)", "return torch.cat([z, r, h]).t()"],
+  },
+  gru_bias: {
+    comment: "[2, 3u] rows (input, recurrent), z, r, h <-> (b_ih, b_hh), r, z, n",
+    toTorch: ["return tuple(torch.cat([r, z, h]) for z, r, h in (row.chunk(3) for row in tensor))"],
+    toNetc: ["return torch.stack([torch.cat([z, r, h]) for r, z, h in (b.chunk(3) for b in tensor)])"],
+  },
 };
 
 function converter(
   signature: string,
   doc: string,
-  used: readonly Exclude<WeightLayout, "vector">[],
+  used: readonly Exclude<WeightLayout, SameLayout>[],
   pick: (c: LayoutCode) => readonly string[],
 ): string[] {
   const lines = [`def ${signature}:`, `    """${doc}"""`];

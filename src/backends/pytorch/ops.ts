@@ -1,47 +1,28 @@
 // One table entry per netc op: the PyTorch submodules it needs, which netc weight tensors fill
 // them (and in which layout), and the forward expression. Tensors of rank 3 ([H, W, C] per
 // sample) are kept channels-first (NCHW) inside the module, everything else channels-last as
-// in netc; `storageAxis` maps a per-sample NHWC axis to the stored tensor's axis.
-import type { Activation, OpAttrs, OpName, Pad4, ProgramNode } from "../../runtime/ops.ts";
+// in netc; `storageAxis` maps a per-sample NHWC axis to the stored tensor's axis. The sequence
+// ops of spec section 11 are in sequence-ops.ts.
+import type { Activation, OpAttrs, OpName, Pad4 } from "../../runtime/ops.ts";
+import {
+  binding,
+  channelsLast,
+  onChannelAxis,
+  storageAxis,
+  type EmitContext,
+  type OpCode,
+} from "./op-code.ts";
 import { pyCall, pyFloat, pyTuple } from "./python-source.ts";
+import { denseOp, SEQUENCE_EMITTERS } from "./sequence-ops.ts";
 
-/** How a netc (Keras-layout) tensor maps onto the PyTorch parameter it fills (spec section 9). */
-export type WeightLayout = "conv" | "depthwise" | "conv_transpose" | "dense" | "vector";
+export type { OpCode, TensorBinding, WeightLayout } from "./op-code.ts";
 
-export interface TensorBinding {
-  /** netc's key, `<layer>.<tensor>`. */
-  readonly key: string;
-  /** The module's state_dict entry, `conv_0.weight`. */
-  readonly state: string;
-  readonly layout: WeightLayout;
-  /** The Keras-layout shape in the weights file. */
-  readonly shape: readonly number[];
-}
-
-export interface OpCode {
-  /** Submodules built in the constructor: attribute name → constructor expression. */
-  readonly modules?: readonly (readonly [string, string])[];
-  readonly tensors?: readonly TensorBinding[];
-  /** The Python expression computing the node's value from its inputs' variables. */
-  readonly value: string;
-}
-
-export interface EmitContext {
-  readonly node: ProgramNode;
-  /** The Python variable holding input `i`. */
-  input(i: number): string;
-  inputShape(i: number): readonly number[];
-  fail(message: string): never;
-}
-
-/** Method syntax, so that one emitter can serve several ops (its attrs a union of theirs). */
+/**
+ * Method syntax, so that one emitter can serve several ops (its attrs a union of theirs).
+ * Declared here, not imported from op-code.ts: tsc checks an imported alias's parameters
+ * strictly, and the shared emitters (pool, activations) would no longer fit their entries.
+ */
 type Emitter<K extends OpName> = { emit(attrs: Extract<OpAttrs, { op: K }>, ctx: EmitContext): OpCode }["emit"];
-
-/** Where per-sample axis `axis` of a rank-`rank` tensor sits in the stored (batched) tensor. */
-export function storageAxis(axis: number, rank: number): number {
-  if (rank !== 3) return axis + 1;
-  return axis === 2 ? 1 : axis + 2;
-}
 
 /** F.pad's order is (left, right, top, bottom); netc's Pad4 is [top, bottom, left, right]. */
 const torchPad = ([t, b, l, r]: Pad4): string => pyTuple([l, r, t, b]);
@@ -55,16 +36,6 @@ function symmetricPad([t, b, l, r]: Pad4): [number, number] | undefined {
 
 const pair = (v: readonly number[]): string => pyTuple(v);
 const unlessOnes = (v: readonly number[]): string | undefined => (v.every((d) => d === 1) ? undefined : pair(v));
-
-function paramShape(ctx: EmitContext, name: string): readonly number[] {
-  const spec = ctx.node.params.find((p) => p.name === name);
-  if (spec === undefined) return ctx.fail(`has no parameter "${name}"`);
-  return spec.shape;
-}
-
-function binding(ctx: EmitContext, tensor: string, state: string, layout: WeightLayout): TensorBinding {
-  return { key: `${ctx.node.name}.${tensor}`, state, layout, shape: paramShape(ctx, tensor) };
-}
 
 function requireImage(ctx: EmitContext): number[] {
   const shape = ctx.inputShape(0);
@@ -157,16 +128,27 @@ function broadcastOperand(ctx: EmitContext, i: number, rank: number): string {
   return rank === 3 ? `${reshaped}.permute(0, 3, 1, 2)` : reshaped;
 }
 
-function merge(symbol: string): Emitter<"add" | "mul"> {
+/** add, mul, sub and div: the operands joined by the operator (sub and div fold left). */
+function merge(symbol: string): Emitter<"add" | "mul" | "sub" | "div"> {
   return (_, ctx) => {
     const rank = ctx.node.shape.length;
     return { value: ctx.node.inputs.map((_, i) => broadcastOperand(ctx, i, rank)).join(` ${symbol} `) };
   };
 }
 
-/** The per-sample NHWC value of input 0 (a view; rank-3 tensors are stored NCHW). */
-function channelsLast(ctx: EmitContext): string {
-  return ctx.inputShape(0).length === 3 ? `${ctx.input(0)}.permute(0, 2, 3, 1)` : ctx.input(0);
+/** maximum and minimum: torch's two-operand form, folded left over the inputs. */
+function extremum(fn: "torch.maximum" | "torch.minimum"): Emitter<"maximum" | "minimum"> {
+  return (_, ctx) => {
+    const rank = ctx.node.shape.length;
+    const operands = ctx.node.inputs.map((_, i) => broadcastOperand(ctx, i, rank));
+    return { value: operands.slice(1).reduce((acc, operand) => `${fn}(${acc}, ${operand})`, operands[0]) };
+  };
+}
+
+/** The per-sample axis that stored axis `stored` (≥ 1) of a rank-`rank` tensor holds. */
+function sampleAxis(stored: number, rank: number): number {
+  if (rank !== 3) return stored - 1;
+  return stored === 1 ? 2 : stored - 2;
 }
 
 function pool(kind: "max" | "avg"): Emitter<"maxpool" | "avgpool"> {
@@ -197,8 +179,11 @@ function pool(kind: "max" | "avg"): Emitter<"maxpool" | "avgpool"> {
 
 function globalPool(reduce: "mean" | "amax"): Emitter<"globalavgpool" | "globalmaxpool"> {
   return (a, ctx) => {
+    const keep = a.keepdims ? ", keepdim=True" : "";
+    // A [T, C] sequence pools its positions.
+    if (ctx.inputShape(0).length === 2) return { value: `${ctx.input(0)}.${reduce}(dim=1${keep})` };
     requireImage(ctx);
-    return { value: `${ctx.input(0)}.${reduce}(dim=(2, 3)${a.keepdims ? ", keepdim=True" : ""})` };
+    return { value: `${ctx.input(0)}.${reduce}(dim=(2, 3)${keep})` };
   };
 }
 
@@ -309,17 +294,7 @@ const EMITTERS: { readonly [K in OpName]?: Emitter<K> } = {
   avgpool: pool("avg"),
   globalavgpool: globalPool("mean"),
   globalmaxpool: globalPool("amax"),
-  dense: (a, ctx) => {
-    const shape = ctx.inputShape(0);
-    if (shape.length > 2) ctx.fail(`needs a rank-1 (or [T, C] sequence) input, got [${shape.join(", ")}]`);
-    const name = ctx.node.name;
-    const module = pyCall("nn.Linear", [String(shape[shape.length - 1]), String(a.units)], {
-      bias: a.bias ? undefined : "False",
-    });
-    const tensors = [binding(ctx, "kernel", `${name}.weight`, "dense")];
-    if (a.bias) tensors.push(binding(ctx, "bias", `${name}.bias`, "vector"));
-    return { modules: [[name, module]], tensors, value: `self.${name}(${ctx.input(0)})` };
-  },
+  dense: (a, ctx) => denseOp(ctx, a),
   // netc flattens in H, W, C order.
   flatten: (_, ctx) => ({ value: `${channelsLast(ctx)}.flatten(1)` }),
   reshape: (a, ctx) => {
@@ -373,6 +348,13 @@ const EMITTERS: { readonly [K in OpName]?: Emitter<K> } = {
   identity: activationEntry,
   leaky_relu: activationEntry,
   elu: activationEntry,
+  exp: activationEntry,
+  log: activationEntry,
+  sqrt: activationEntry,
+  abs: activationEntry,
+  neg: activationEntry,
+  selu: activationEntry,
+  hard_sigmoid: activationEntry,
   maxout: (a, ctx) => {
     // Channels j·k … j·k+k−1 give channel j: split the channel axis into [C/k, k] and take the max over k.
     const shape = ctx.node.shape;
@@ -385,18 +367,57 @@ const EMITTERS: { readonly [K in OpName]?: Emitter<K> } = {
   log_softmax: softmax("log_softmax"),
   add: merge("+"),
   mul: merge("*"),
+  sub: merge("-"),
+  div: merge("/"),
+  maximum: extremum("torch.maximum"),
+  minimum: extremum("torch.minimum"),
   concat: (a, ctx) => {
     const inputs = ctx.node.inputs.map((_, i) => ctx.input(i));
     return { value: `torch.cat([${inputs.join(", ")}], dim=${storageAxis(a.axis, ctx.node.shape.length)})` };
   },
+  transpose: (a, ctx) => {
+    // Output stored axis j holds per-sample axis perm[sampleAxis(j)] of the input, wherever that is stored.
+    const rank = a.perm.length;
+    const order = [0, ...a.perm.map((_, k) => storageAxis(a.perm[sampleAxis(k + 1, rank)], rank))];
+    if (order.every((axis, j) => axis === j)) return { value: ctx.input(0) };
+    return { value: `${ctx.input(0)}.permute(${order.join(", ")})` };
+  },
+  clip: (a, ctx) => ({ value: pyCall("torch.clamp", [ctx.input(0), pyFloat(a.min), pyFloat(a.max)]) }),
+  prelu: (_, ctx) => {
+    const name = ctx.node.name;
+    const c = ctx.node.shape[ctx.node.shape.length - 1];
+    return {
+      modules: [[name, pyCall("nn.PReLU", [String(c)])]],
+      tensors: [binding(ctx, "alpha", `${name}.weight`, "vector")],
+      value: onChannelAxis(ctx, (x) => `self.${name}(${x})`),
+    };
+  },
+  groupnorm: (a, ctx) => norm(ctx, pyCall("nn.GroupNorm", [String(a.groups), String(channelsOf(ctx))], epsArg(a.eps))),
+  // nn.GroupNorm with a group per channel: nn.InstanceNorm2d(affine=True) for any rank.
+  instancenorm: (a, ctx) => norm(ctx, pyCall("nn.GroupNorm", [String(channelsOf(ctx)), String(channelsOf(ctx))], epsArg(a.eps))),
 };
 
+const channelsOf = (ctx: EmitContext): number => ctx.node.shape[ctx.node.shape.length - 1];
+
+const epsArg = (eps: number): Record<string, string | undefined> => ({ eps: eps === 1e-5 ? undefined : pyFloat(eps) });
+
+/** A torch norm with per-channel gamma and beta, fed with the channels on axis 1. */
+function norm(ctx: EmitContext, module: string): OpCode {
+  const name = ctx.node.name;
+  return {
+    modules: [[name, module]],
+    tensors: [binding(ctx, "gamma", `${name}.weight`, "vector"), binding(ctx, "beta", `${name}.bias`, "vector")],
+    value: onChannelAxis(ctx, (x) => `self.${name}(${x})`),
+  };
+}
+
 /** The ops with a PyTorch form. */
-export const PYTORCH_OPS: readonly string[] = Object.keys(EMITTERS);
+export const PYTORCH_OPS: readonly string[] = [...Object.keys(EMITTERS), ...Object.keys(SEQUENCE_EMITTERS)];
 
 /** The PyTorch code of one node; fails (through ctx) for what has no PyTorch form. */
 export function emitOp(ctx: EmitContext): OpCode {
-  const emitter = (EMITTERS as Record<string, Emitter<OpName> | undefined>)[ctx.node.attrs.op];
+  const table = { ...EMITTERS, ...SEQUENCE_EMITTERS } as Record<string, Emitter<OpName> | undefined>;
+  const emitter = table[ctx.node.attrs.op];
   if (emitter === undefined) return ctx.fail("the PyTorch exporter has no translation for this op yet");
   return emitter(ctx.node.attrs as never, ctx);
 }

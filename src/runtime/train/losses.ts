@@ -19,7 +19,7 @@ export interface LossResult {
   readonly grad: Float32Array;
 }
 
-/** Structurally the train section's `loss` (src/ir/graph.ts TrainConfig["loss"]). */
+/** The train section's `loss` (src/ir/graph.ts TrainConfig["loss"] is this type). */
 export type LossConfig =
   | { readonly kind: "cross_entropy"; readonly labelSmoothing: number }
   | { readonly kind: "binary_cross_entropy" }

@@ -9,7 +9,7 @@
 // The learning rate is passed to every step by the schedule. Only trainable parameters belong
 // here (batchnorm running statistics are not optimised).
 
-/** Structurally the train section's `optimizer` (src/ir/graph.ts TrainConfig["optimizer"]). */
+/** The train section's `optimizer` (src/ir/graph.ts TrainConfig["optimizer"] is this type). */
 export type OptimizerConfig =
   | {
       readonly kind: "sgd";

@@ -13,7 +13,7 @@
 // LinearLR(start_factor = 1/n, end_factor = 1, total_iters = n − 1) and the decay schedule with
 // milestones = [n].
 
-/** Structurally the train section's `decay` (src/ir/graph.ts TrainConfig["decay"]). */
+/** The train section's `decay` (src/ir/graph.ts TrainConfig["decay"] is this type). */
 export type DecayConfig =
   | { readonly kind: "none" }
   | { readonly kind: "step"; readonly every: number; readonly gamma: number }

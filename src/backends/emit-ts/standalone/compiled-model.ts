@@ -9,6 +9,9 @@ import { createExecutor } from "../../../runtime/executor.ts";
 import { sizeOf } from "../../../runtime/kernel.ts";
 import type { Program } from "../../../runtime/ops.ts";
 import { sliceProgram } from "../../../runtime/slice-program.ts";
+import { concatBytes, typedArrayAt } from "../../../io/bytes.ts";
+import { parseSafetensors, serializeSafetensors } from "../../../io/safetensors.ts";
+import { checkWeights } from "../../../io/weights.ts";
 import type { KernelsInUse, WasmExecutorFactory } from "./wasm-executor.ts";
 
 export interface CompiledModelOptions {
@@ -160,85 +163,18 @@ export class CompiledModel {
   }
 }
 
-/** The 4-byte-aligned little-endian floats of `bytes` as a fresh Float32Array. */
-function floatsOf(bytes: Uint8Array): Float32Array {
-  const floats = new Float32Array(bytes.length / 4);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < floats.length; i++)
-    floats[i] = view.getFloat32(4 * i, true);
-  return floats;
-}
-
-/** Copies the model's tensors out of a safetensors file (F32), naming any missing, misshapen or truncated one. */
+/** Copies the model's tensors out of a safetensors file's bytes (F32), with the checks and
+ * messages of `netc predict --weights` (src/io/safetensors.ts, src/io/weights.ts); tensors the
+ * model does not use (a checkpoint's optimizer state) are ignored. */
 export function readSafetensorsInto(
   bytes: Uint8Array,
   params: ReadonlyMap<string, Float32Array>,
   shapes: Readonly<Record<string, readonly number[]>>,
 ): void {
-  const fail = (message: string): never => {
-    throw new Error(`loadWeights: ${message}`);
-  };
-  if (bytes.length < 8)
-    fail(
-      `truncated: ${bytes.length} bytes, but a safetensors file starts with an 8-byte header length`,
-    );
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength =
-    view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
-  if (8 + headerLength > bytes.length) {
-    fail(
-      `truncated: the header claims ${headerLength} bytes but only ${bytes.length - 8} follow the length`,
-    );
-  }
-  let header: Record<
-    string,
-    { dtype?: unknown; shape?: unknown; data_offsets?: unknown }
-  > = {};
-  try {
-    header = JSON.parse(
-      new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)),
-    );
-  } catch (error) {
-    fail(
-      `the header is not valid JSON (${(error as Error).message}); is this a safetensors file?`,
-    );
-  }
-  const dataStart = 8 + headerLength;
-  for (const [key, target] of params) {
-    const expected = `[${shapes[key].join(", ")}]`;
-    const entry = header[key];
-    if (entry === undefined) {
-      const present = Object.keys(header).filter((k) => k !== "__metadata__");
-      fail(
-        `missing tensor "${key}" ${expected}; the file has: ${present.join(", ") || "no tensors"}`,
-      );
-    }
-    if (entry.dtype !== "F32")
-      fail(`tensor "${key}" has dtype ${String(entry.dtype)}, expected F32`);
-    const shape = Array.isArray(entry.shape) ? entry.shape : [];
-    if (
-      shape.length !== shapes[key].length ||
-      shape.some((d, i) => d !== shapes[key][i])
-    ) {
-      fail(
-        `tensor "${key}" has shape [${shape.join(", ")}], expected ${expected}`,
-      );
-    }
-    const [begin, end] = Array.isArray(entry.data_offsets)
-      ? (entry.data_offsets as number[])
-      : [0, -1];
-    if (end - begin !== 4 * target.length) {
-      fail(
-        `tensor "${key}" has ${end - begin} data bytes, expected ${4 * target.length} for ${expected}`,
-      );
-    }
-    if (dataStart + end > bytes.length) {
-      fail(
-        `truncated: tensor "${key}" ends at data byte ${end}, but the file has ${bytes.length - dataStart}`,
-      );
-    }
-    target.set(floatsOf(bytes.subarray(dataStart + begin, dataStart + end)));
-  }
+  const { tensors } = parseSafetensors(bytes, "loadWeights");
+  const expected = Object.entries(shapes).map(([key, shape]) => ({ key, shape }));
+  checkWeights(tensors, expected, "loadWeights: the file", { allowExtra: true });
+  for (const [key, target] of params) target.set(tensors.get(key)!.data);
 }
 
 /** Copies `floats` (every tensor of `shapes`, in its order, back to back) into the params. */
@@ -280,37 +216,17 @@ export function decodeBase64(text: string): Uint8Array {
 
 /** Decodes base64 little-endian float32s. */
 export function decodeBase64Floats(text: string): Float32Array {
-  return floatsOf(decodeBase64(text));
+  const bytes = decodeBase64(text);
+  return typedArrayAt(Float32Array, bytes, 0, bytes.length / 4);
 }
 
-/**
- * The params as one safetensors file (F32 tensors, keys sorted, header padded to 8 bytes), the
- * layout src/io/safetensors.ts writes and `netc predict --weights` reads. Assumes a
- * little-endian host, as every WebAssembly engine is.
- */
+/** The params as one safetensors file's bytes (F32 tensors, keys sorted), as src/io/safetensors.ts
+ * writes them and `netc predict --weights` reads them. */
 export function safetensorsBytes(
   params: ReadonlyMap<string, Float32Array>,
   shapes: Readonly<Record<string, readonly number[]>>,
   metadata: Readonly<Record<string, string>>,
 ): Uint8Array {
-  const keys = [...params.keys()].sort();
-  const header: Record<string, unknown> = { __metadata__: metadata };
-  let offset = 0;
-  for (const key of keys) {
-    const bytes = params.get(key)!.byteLength;
-    header[key] = { dtype: "F32", shape: shapes[key], data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const padded = Math.ceil(json.byteLength / 8) * 8;
-  const out = new Uint8Array(8 + padded + offset).fill(0x20, 8, 8 + padded);
-  new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
-  out.set(json, 8);
-  let at = 8 + padded;
-  for (const key of keys) {
-    const values = params.get(key)!;
-    out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), at);
-    at += values.byteLength;
-  }
-  return out;
+  const tensors = new Map([...params].map(([key, data]) => [key, { shape: shapes[key], data }]));
+  return concatBytes(serializeSafetensors(tensors, metadata));
 }

@@ -1,6 +1,7 @@
-// Stands in for the runtime's wasm/kernels-module.ts inside an emitted module: `netc compile`
-// built the kernel module's bytes (with the runtime's own emitter, for each configuration the
-// module may ask for) and embedded them, so the module carries no WebAssembly emitter.
+// The WebAssembly compiler an emitted module passes in for the runtime's (emit-ts.ts binds
+// wasm/kernels-module.ts's `compileKernelModule` to this one): `netc compile` built the kernel
+// module's bytes (with the runtime's own emitter, for each configuration the module may ask for)
+// and embedded them, so the module carries no WebAssembly emitter.
 import type { KernelModuleConfig } from "../../../runtime/wasm/kernels-module.ts";
 import {
   wasm,

@@ -71,6 +71,21 @@ def check_netc_tensors(module, tensors, source):
         )
 
 
+def torch_values(name, layout, tensor):
+    """{state_dict entry: value} for a netc tensor (a GRU's bias fills two entries)."""
+    values = to_torch_layout(layout, tensor)
+    if isinstance(name, tuple):
+        return dict(zip(name, values))
+    return {name: values}
+
+
+def netc_value(name, layout, shape, lookup):
+    """The netc tensor from the entries it fills; `lookup` gives an entry's tensor."""
+    if isinstance(name, tuple):
+        return to_netc_layout(layout, tuple(lookup(n) for n in name), shape)
+    return to_netc_layout(layout, lookup(name), shape)
+
+
 def load_netc_weights(module, path, extra_prefix=None):
     """Fill `module` from a netc weights file (keys `<layer>.<tensor>`, Keras layouts).
 
@@ -86,7 +101,8 @@ def load_netc_weights(module, path, extra_prefix=None):
     state = module.state_dict()
     with torch.no_grad():
         for key, (name, layout, _) in module.NETC_TENSORS.items():
-            state[name].copy_(to_torch_layout(layout, tensors[key]))
+            for entry, value in torch_values(name, layout, tensors[key]).items():
+                state[entry].copy_(value)
     return extra, metadata
 
 
@@ -94,7 +110,7 @@ def netc_tensors(module):
     """The module's weights as netc tensors: key -> Keras-layout tensor."""
     state = module.state_dict()
     return {
-        key: to_netc_layout(layout, state[name].detach().float(), shape)
+        key: netc_value(name, layout, shape, lambda n: state[n].detach().float())
         for key, (name, layout, shape) in module.NETC_TENSORS.items()
     }
 

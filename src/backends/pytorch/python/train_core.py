@@ -38,6 +38,24 @@ class Xoshiro128:
                 return x % n
 
 
+def shift_images(batch_x, step, positions):
+    """netc's `augment: shift(SHIFT)`: sample k of global step `step` moves by the k-th pair of
+    offsets (rows, then columns, in -SHIFT..SHIFT) drawn from a generator seeded by the seed and
+    the step alone; `positions` are this process's places in the global batch. Zeros fill in."""
+    mask = Xoshiro128.MASK
+    rng = Xoshiro128((((SEED + 1) * 0x9E3779B1) & mask) ^ (((step + 1) * 0x85EBCA6B) & mask))
+    draw = lambda: rng.below(2 * SHIFT + 1) - SHIFT  # noqa: E731
+    offsets = [(draw(), draw()) for _ in range(max(positions) + 1)]
+    out = torch.zeros_like(batch_x)
+    height, width = batch_x.shape[1], batch_x.shape[2]
+    for i, k in enumerate(positions):
+        dy, dx = offsets[k]
+        out[i, max(dy, 0) : height + min(dy, 0), max(dx, 0) : width + min(dx, 0)] = batch_x[
+            i, max(-dy, 0) : height - max(dy, 0), max(-dx, 0) : width - max(dx, 0)
+        ]
+    return out
+
+
 def netc_order(count, rng):
     """One epoch's order as netc visits it: file order, or its Fisher-Yates shuffle."""
     order = list(range(count))
@@ -98,28 +116,108 @@ def center_crop(masks):
     return masks[:, top : top + out_height, left : left + out_width]
 
 
+def load_text(path):
+    """`text:FILE` as netc reads it: one token per character, the vocabulary sorted."""
+    try:
+        with open(path, "rb") as file:
+            text = file.read().decode("utf-8")
+    except OSError as error:
+        fail(f"{path}: cannot read: {error.strerror}")
+    except UnicodeDecodeError as error:
+        fail(f"{path}: not UTF-8 text (at byte {error.start}); save it as UTF-8")
+    text = text.removeprefix("\ufeff")
+    chars = sorted(set(text))
+    if len(chars) < 2:
+        fail(f"{path} has fewer than two distinct characters: nothing to predict")
+    index = {c: i for i, c in enumerate(chars)}
+    ids = np.array([index[c] for c in text], dtype=np.int64)
+    cut = math.floor(len(ids) * 0.9)  # the last 10% held out
+    return ids[:cut], ids[cut:], chars
+
+
+def char_windows(ids, part):
+    """Non-overlapping windows of the input's length, with targets shifted by one."""
+    if len(INPUT_SHAPE) != 1:
+        shape = describe_shape(INPUT_SHAPE)
+        fail(f"--data text: trains models on token ids [T], not {shape}")
+    length = INPUT_SHAPE[0]
+    count = (len(ids) - 1) // length
+    if count == 0:
+        fail(f"the {part} text is too short for one window of {length} plus its target")
+    starts = np.arange(count) * length
+    x = ids[starts[:, None] + np.arange(length)]
+    if OUTPUT_SHAPE[:-1] == (length,):  # every position predicts the next character
+        return x, ids[starts[:, None] + np.arange(1, length + 1)]
+    return x, ids[starts + length]  # the character after the window
+
+
+def bigram_baseline(x, y, val_x, val_y):
+    """netc's baseline for a text: the next character from the current one alone.
+
+    Add-one counts from the training windows, the mean cross-entropy on the validation
+    windows.
+    """
+
+    def pairs(x, y):
+        if y.ndim == 1:  # one target after each window
+            return x[:, -1], y
+        return x.reshape(-1), y.reshape(-1)
+
+    vocabulary = OUTPUT_SHAPE[-1]
+    counts = np.ones((vocabulary, vocabulary))
+    np.add.at(counts, pairs(x, y), 1)
+    log_probability = np.log(counts / counts.sum(1, keepdims=True))
+    loss = float(-log_probability[pairs(val_x, val_y)].mean())
+    return {"bigram_val_loss": loss, "bigram_val_perplexity": float(np.exp(loss))}
+
+
 def load_data(spec):
-    """Arrays (x, y, val_x, val_y); val_x is None when nothing is held out."""
+    """Arrays (x, y, val_x, val_y) and the metadata the weights keep (a vocabulary)."""
+    if spec == "words":
+        context = INPUT_SHAPE[0] if len(INPUT_SHAPE) == 1 else "T"
+        fail(
+            "--data words needs netc's word list: write its windows with "
+            f"`netc data words --context {context} --out DIR`, then pass --data DIR"
+        )
+    if spec.startswith("text:"):
+        train, val, chars = load_text(spec[len("text:") :])
+        if OUTPUT_SHAPE[-1] != len(chars):
+            fail(
+                f"vocabulary mismatch: {spec} has {len(chars)} distinct characters "
+                f"but the model's output has {OUTPUT_SHAPE[-1]} classes; give the "
+                f"last layer {len(chars)} units (and the embedding as many ids)"
+            )
+        metadata = {
+            "vocabulary": json.dumps(chars, ensure_ascii=False, separators=(",", ":")),
+            "corpus": spec,
+        }
+        x, y = char_windows(train, "train")
+        val_x, val_y = char_windows(val, "validation")
+        return x, y, val_x, val_y, metadata
     if os.path.isdir(spec):
-        return load_folder(spec)
+        return (*load_folder(spec), {})
     paths = spec.split(",")
     if len(paths) != 2 or not all(p.endswith(".npy") for p in paths):
-        fail(f"--data '{spec}' is neither x.npy,y.npy nor a folder from `netc data`")
+        fail(
+            f"--data '{spec}' is neither x.npy,y.npy, text:FILE nor a folder from "
+            "`netc data`"
+        )
     x, y = (np.load(p) for p in paths)
     if len(x) != len(y):
         fail(f"{paths[0]} holds {len(x)} samples but {paths[1]} holds {len(y)} labels")
     if VALIDATION == 0:
-        return x, y, None, None
+        return x, y, None, None, {}
     # netc holds out the last fraction, in file order, before any shuffling.
     keep = math.floor(len(x) * (1 - VALIDATION) + 1e-9)
-    return x[:keep], y[:keep], x[keep:], y[keep:]
+    return x[:keep], y[:keep], x[keep:], y[keep:], {}
 
 
 def as_samples(x, name):
     if tuple(x.shape[1:]) != INPUT_SHAPE:
         got, expected = describe_shape(x.shape[1:]), describe_shape(INPUT_SHAPE)
         fail(f"{name}: samples are {got}, the model takes {expected}")
-    return torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
+    dtype = np.int64 if TOKEN_IDS else np.float32
+    return torch.from_numpy(np.ascontiguousarray(x, dtype=dtype))
 
 
 def as_labels(y, name):
@@ -175,9 +273,10 @@ def evaluate(model, x, y, device):
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = np.nan_to_num(hits / confusion.sum(0))
         recall = np.nan_to_num(hits / confusion.sum(1))
-    metrics = metric_values(confusion, sums, len(x))
+    loss = loss_sum / len(x)
+    metrics = metric_values(confusion, sums, len(x), loss)
     return {
-        "loss": loss_sum / len(x),
+        "loss": loss,
         **metrics,
         "precision": precision.tolist(),
         "recall": recall.tolist(),
@@ -190,12 +289,19 @@ def netc_exponential(value):
     return f"{mantissa}e{int(exponent):+d}"
 
 
+def speed(report):
+    """Images per second, or tokens per second for a text's windows, as netc."""
+    if "tokens_per_s" in report:
+        return f"{round(report['tokens_per_s']):,} tok/s"
+    return f"{round(report['images_per_s']):,} img/s"
+
+
 def epoch_line(report):
     """The line `netc train` prints per epoch."""
     line = (
         f"epoch {report['epoch']}/{EPOCHS}  loss {report['loss']:.4f}  "
         f"lr {netc_exponential(report['lr'])}  "
-        f"{round(report['images_per_s']):,} img/s  {report['seconds']:.1f}s"
+        f"{speed(report)}  {report['seconds']:.1f}s"
     )
     val = report.get("val")
     if val is None:
@@ -214,10 +320,12 @@ def optimizer_tensors(module, optimizer):
     parameters = dict(module.named_parameters())
     tensors = {}
     for key, (name, layout, shape) in module.NETC_TENSORS.items():
-        state = optimizer.state.get(parameters.get(name), {})
+        entries = name if isinstance(name, tuple) else (name,)
+        states = [optimizer.state.get(parameters.get(n), {}) for n in entries]
         for slot in SLOTS:
-            if slot in state:
-                buffer = to_netc_layout(layout, state[slot].float(), shape)
+            if all(slot in state for state in states):
+                buffers = dict(zip(entries, (state[slot].float() for state in states)))
+                buffer = netc_value(name, layout, shape, buffers.get)
                 tensors[f"optimizer/{key}/{slot}"] = buffer.reshape(-1)
     return tensors
 
@@ -228,12 +336,15 @@ def restore_optimizer(module, optimizer, tensors, step):
         saved = {s: tensors.get(f"optimizer/{key}/{s}") for s in SLOTS}
         if any(t is None for t in saved.values()) or not saved:
             continue
-        parameter = parameters[name]
-        state = {
-            slot: to_torch_layout(layout, t.reshape(shape)).to(parameter.device)
-            for slot, t in saved.items()
+        by_slot = {
+            s: torch_values(name, layout, t.reshape(shape)) for s, t in saved.items()
         }
-        optimizer.state[parameter] = {**state, **step_entry(step)}
+        for entry in by_slot[SLOTS[0]]:
+            parameter = parameters[entry]
+            state = {
+                s: values[entry].to(parameter.device) for s, values in by_slot.items()
+            }
+            optimizer.state[parameter] = {**state, **step_entry(step)}
 
 
 def save_checkpoint(module, optimizer, path, epoch, step, rng):
@@ -294,7 +405,10 @@ def main():
     torch.manual_seed(SEED + rank)
     say = (lambda line: print(line, flush=True)) if rank == 0 else (lambda line: None)
 
-    train_x, train_y, val_x, val_y = load_data(args.data)
+    train_x, train_y, val_x, val_y, data_metadata = load_data(args.data)
+    baseline = None
+    if data_metadata:  # a text: the baseline netc prints
+        baseline = bigram_baseline(train_x, train_y, val_x, val_y)
     train_x, train_y = as_samples(train_x, "train x"), as_labels(train_y, "train y")
     if val_x is not None:
         val_x, val_y = as_samples(val_x, "val x"), as_labels(val_y, "val y")
@@ -332,6 +446,14 @@ def main():
             f"{len(train_x)} samples{held_out}, batch {BATCH}, "
             f"{EPOCHS} epochs{processes}"
         )
+    if baseline is not None and args.json:
+        say(json.dumps({"event": "baseline", "corpus": args.data, **baseline}))
+    elif baseline is not None:
+        say(
+            "bigram baseline on the same split: "
+            f"val_loss {baseline['bigram_val_loss']:.4f}  "
+            f"perplexity {baseline['bigram_val_perplexity']:.2f}"
+        )
     for epoch in range(start_epoch, EPOCHS):
         started = time.perf_counter()
         order = list(sampler)
@@ -342,6 +464,9 @@ def main():
             for group in optimizer.param_groups:
                 group["lr"] = lr
             batch_x = train_x[indices].to(device, non_blocking=True)
+            if SHIFT:
+                # Process `rank` holds places rank, rank + world, ... of the global batch.
+                batch_x = shift_images(batch_x, step, [j * world + rank for j in range(len(indices))])
             target = train_y[indices].to(device, non_blocking=True)
             with torch.autocast(device.type, enabled=args.amp):
                 consumed = loss_input(model, batch_x)
@@ -363,12 +488,15 @@ def main():
         if world > 1:
             dist.all_reduce(totals)
         seconds = time.perf_counter() - started
+        tokens = len(train_x) * INPUT_SHAPE[0] / seconds
+        tokens_per_s = {"tokens_per_s": tokens} if data_metadata else {}
         report = {
             "event": "epoch",
             "epoch": epoch + 1,
             "loss": totals[0].item() / totals[1].item(),
             "lr": lr,
             "images_per_s": len(train_x) / seconds,
+            **tokens_per_s,
             "seconds": seconds,
         }
         if rank == 0:
@@ -379,7 +507,7 @@ def main():
         if world > 1:
             dist.barrier()
     if rank == 0:
-        save_netc_weights(module, args.out)
+        save_netc_weights(module, args.out, metadata=data_metadata)
         done = {"event": "done", "weights": args.out}
         line = f"wrote {args.out} (last checkpoint: {checkpoint})"
         say(json.dumps(done) if args.json else line)
