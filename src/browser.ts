@@ -8,7 +8,7 @@
 //   model.initialize(42);
 //   const y = await model.forward(x, batch);
 //   const table = summaryTable(summaryJson(model.graph, new LineMap(source)));
-export { check, compile, CompileError, Model, parse, TrainingDivergedError } from "./index.ts";
+export { check, compile, compileGraph, CompileError, Model, parse, TrainingDivergedError } from "./index.ts";
 export type {
   CompileOptions,
   Dataset,

@@ -46,6 +46,12 @@ export class CompileError extends Error {
 }
 
 export function compile(source: string, options: CompileOptions = {}): Model {
+  return new Model(compileGraph(source, options));
+}
+
+/** The checked graph alone, without a Model's initialised weights (which a large model makes
+ * costly): for looking at a model — its totals, its train section — before running it. */
+export function compileGraph(source: string, options: CompileOptions = {}): Graph {
   const file = options.file ?? "<source>";
   const parsed = parse(source);
   const checked = check(parsed.program, { ...(options.model ? { model: options.model } : {}), params: options.params ?? {} });
@@ -60,10 +66,10 @@ export function compile(source: string, options: CompileOptions = {}): Model {
         ? `${file} has no model '${options.model}'`
         : `${file} holds ${graphs.length} models (${[...checked.graphs.keys()].join(", ")}); pass { model }`,
     );
-  return new Model(graph);
+  return graph;
 }
 
-export interface FitOptions extends Pick<TrainOptions, "onProgress" | "onEpoch" | "shouldStop" | "checkpointPath" | "resumeFrom"> {
+export interface FitOptions extends Pick<TrainOptions, "onProgress" | "onEpoch" | "shouldStop" | "betweenSteps" | "threads" | "checkpointPath" | "resumeFrom"> {
   /** Overrides of the train section (epochs, batch, optimizer, ...). */
   readonly config?: Partial<TrainConfig>;
 }

@@ -9,6 +9,7 @@ import { lenetTrainCase } from "./lenet-train.ts";
 import { mobilenetCase } from "./mobilenet.ts";
 import { vitForwardCase } from "./vit-forward.ts";
 import { lspCase, parseCheckCase } from "./parse-check.ts";
+import { playgroundCase } from "./playground.ts";
 import { startupCase } from "./startup.ts";
 import { vizCase } from "./viz.ts";
 
@@ -24,4 +25,5 @@ export const CASES: readonly BenchCase[] = [
   emittedCase,
   vizCase,
   startupCase,
+  playgroundCase,
 ];

@@ -18,6 +18,7 @@ import { col2imAdd, im2col } from "./kernels/conv-geometry.ts";
 import { softmaxRows, softmaxRowsGrad } from "./kernels/attention.ts";
 import type { ConvGeometry, WasmKernelOptions, WasmKernels } from "./wasm/kernels.ts";
 import { createWasmKernels } from "./wasm/kernels.ts";
+import { detectSimd } from "./wasm/features.ts";
 import { packStrassenB, strassenGemm, strassenPackedFloats, strassenPays } from "./wasm/strassen.ts";
 import { wasmLayerKernels } from "./wasm-layer-kernels.ts";
 import { wasmConv, wasmConvSizing } from "./wasm-conv.ts";
@@ -164,7 +165,8 @@ export async function createWasmExecutor(
 ): Promise<WasmExecutor> {
   const shared = options.wasm?.threads === 2; // only helper threads need a shared memory
   const { memory, workspaceBytes } = createWasmArena(program, options, shared);
-  if (!memory) return { executor: createExecutor(program, options), accelerated: false, dispose: async () => {} };
+  // No WebAssembly memory this large, or an engine without SIMD: the JavaScript kernels.
+  if (!memory || !detectSimd()) return { executor: createExecutor(program, options), accelerated: false, dispose: async () => {} };
   const kernels = await createWasmKernels(memory, options.wasm);
   const executor = createExecutor(program, { ...options, backend: wasmBackend(kernels, workspaceBytes), memory });
   return { executor, accelerated: true, dispose: () => kernels.dispose() };

@@ -24,8 +24,10 @@ export interface Panel {
 
 /** 1, 2 or 5 times a power of ten, giving about `count` ticks over [lo, hi]. */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
+  // A range of a few ulps (a smoothed value next to its raw one) has steps that adding to lo
+  // cannot change: one tick.
+  if (!(hi > lo) || lo + raw === lo || hi - raw === hi) return [lo];
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
   const ticks: number[] = [];
@@ -48,7 +50,8 @@ export function drawPanel(panel: Panel, x0: number, y0: number, width: number, h
   const xMax = Math.max(1, ...xs);
   let yMin = Math.min(...ys);
   let yMax = Math.max(...ys);
-  if (!(yMax > yMin)) {
+  // Equal values, or equal but for rounding (1e-9 of their size): a range around them.
+  if (!(yMax - yMin > 1e-9 * Math.max(Math.abs(yMin), Math.abs(yMax)))) {
     yMin -= 0.5 * (Math.abs(yMin) || 1);
     yMax += 0.5 * (Math.abs(yMax) || 1);
   }

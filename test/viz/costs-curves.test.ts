@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { check } from "../../src/check/index.ts";
 import { parse } from "../../src/syntax/parse.ts";
 import { costRows, renderCostSvg } from "../../src/viz/cost-bars.ts";
+import { niceTicks } from "../../src/viz/chart.ts";
 import { curvePanels, renderCurvesSvg, smooth } from "../../src/viz/curves.ts";
 import { buildModelView } from "../../src/viz/model-view.ts";
 import { parseRunLog, RunLogError } from "../../src/viz/run-log.ts";
@@ -71,6 +72,15 @@ describe("training curves", () => {
     expect(texts(svg)).toEqual(expect.arrayContaining(["a (3 epochs)", "b (2 epochs)"]));
     expect(count(svg, /data-kind="train-loss"/g)).toBe(2);
     expect(count(svg, /data-kind="lr"/g)).toBe(2);
+  });
+
+  it("draws a run whose values differ only by rounding (one step: its loss and the smoothed loss a ulp apart)", () => {
+    // 0.8068262000543115 and its debiased moving average, 0.8068262000543116, once made the
+    // y ticks' step smaller than an ulp: an endless loop.
+    const svg = renderCurvesSvg([{ name: "one step", epochs: [{ epoch: 1, loss: 0.8068262000543115, lr: 0.001, stepLosses: [0.8068262000543115] }] }]);
+    // The loss panel gets the range around the value, as for equal values: ticks 0.6, 0.8, 1.
+    expect(texts(svg)).toEqual(expect.arrayContaining(["0.6", "0.8", "1"]));
+    expect(niceTicks(0.8068262000543115, 0.8068262000543116)).toEqual([0.8068262000543115]);
   });
 
   it("smooths step losses with a debiased moving average", () => {

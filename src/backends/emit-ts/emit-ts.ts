@@ -83,10 +83,13 @@ function embeddedWeights(
   return `setParamsFromFlat(decodeBase64Floats(${literal(base64Of(flat))}), model.params, PARAM_SHAPES);\nmodel.paramsChanged();`;
 }
 
+/** Node's Buffer where there is one; btoa in a browser (netc/browser, the playground). */
 function base64Of(array: Uint8Array | Float32Array): string {
-  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString(
-    "base64",
-  );
+  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  if (typeof Buffer === "function") return Buffer.from(bytes).toString("base64");
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /** The kernel modules to embed, best first, each for the configuration the module will ask for

@@ -52,6 +52,12 @@ export interface TrainOptions {
   readonly onEpoch?: (r: EpochReport) => void;
   /** Polled between steps; true stops training after saving a checkpoint (Ctrl-C). */
   readonly shouldStop?: () => boolean;
+  /** Awaited between steps instead of one macrotask turn (where signal handlers run): a web
+   * page's training worker holds it while paused, keeping the optimizer's state for resume. */
+  readonly betweenSteps?: () => Promise<void>;
+  /** Threads of the WebAssembly kernels (default 1; 2 needs SharedArrayBuffer: Node, or a
+   * cross-origin isolated page). */
+  readonly threads?: 1 | 2;
 }
 
 export interface TrainResult {
@@ -114,6 +120,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     maxBatch: config.batch,
     training: true,
     seed: config.seed,
+    ...(options.threads === 2 ? { wasm: { threads: 2 as const } } : {}),
   });
   try {
     executor.setParams(new Map(options.init ?? initializeParams(graph, config.seed)));
@@ -190,8 +197,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           imagesPerSecond: rate,
           etaSeconds: (data.train.count - seen + (config.epochs - epoch - 1) * data.train.count) / rate,
         });
-        // Let signal handlers (Ctrl-C) run between steps.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Let signal handlers (Ctrl-C) and messages run between steps.
+        await (options.betweenSteps?.() ?? nextTurn());
         if (options.shouldStop?.()) {
           save(epoch, step, epochRngState, lossSum);
           return { weights: weightsOf(graph, executor.params), epochs: reports, stopped: true };
@@ -212,6 +219,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } finally {
     await dispose();
   }
+}
+
+/** One macrotask turn: setImmediate in Node, a zero timeout in a browser worker. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function allFinite(values: Float32Array): boolean {

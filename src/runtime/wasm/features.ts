@@ -12,6 +12,23 @@ function relaxedMaddProbe(): Uint8Array {
   return m.encode();
 }
 
+/** A module with one function `(v128, v128) → v128` doing `f32x4.add`. */
+function simdProbe(): Uint8Array {
+  const m = new ModuleBuilder({ shared: false });
+  const { code } = m.func("add", [["a", "v128"], ["b", "v128"]], ["v128"]);
+  code.get("a").get("b").f32x4Add();
+  return m.encode();
+}
+
+let simd: boolean | undefined;
+
+/** Whether this engine has WebAssembly with fixed-width SIMD (every engine netc's kernels need;
+ * without it, the executor runs the JavaScript kernels). */
+export function detectSimd(): boolean {
+  simd ??= wasm !== undefined && wasm.validate(simdProbe());
+  return simd;
+}
+
 let relaxedSimd: boolean | undefined;
 
 /**
