@@ -8,6 +8,7 @@ import { POOL_AVG, POOL_AVG_INCLUDE_PAD, POOL_MAX } from "./pool-kernel.ts";
 import { NORM_BETA, NORM_CENTRE, NORM_GRAD_BETA, NORM_GRAD_CENTRE, NORM_GRAD_GAMMA, NORM_GRAD_X, NORM_KEEP_STATS } from "./row-kernel.ts";
 import { detectRelaxedSimd } from "./features.ts";
 import { packedBFloats } from "./gemm-kernel.ts";
+import { attentionWorkspaceFloats } from "./attention-kernel.ts";
 import { compileKernelModule, type KernelModuleConfig } from "./kernels-module.ts";
 import type { Helper } from "./thread-pool.ts";
 import { wasm, type WasmMemory } from "./webassembly-api.ts";
@@ -209,6 +210,24 @@ export interface WasmKernels {
   /** Softmax of e^{x·scale} over `rows` rows of len floats, in place; when `causalOffset` is
    * given, row i keeps its first i + causalOffset + 1 entries and zeroes the rest. */
   softmaxRows(args: { readonly p: number; readonly rows: number; readonly len: number; readonly scale: number; readonly causalOffset?: number }): void;
+  /** Attention's per-head products for one sample (./attention-kernel.ts): for every head h,
+   * out_h = softmax(scale·Q_h·K_hᵀ)·V_h (keys after i + causalOffset masked when given), head h
+   * the columns [h·d, h·d + d) of Q and out ([t, ld]) and of K and V ([s, ld]). `workspace`
+   * holds `threads` × attentionWorkspaceFloats(t, s, d, panelWidth) floats. */
+  attentionHeads(args: {
+    readonly q: number;
+    readonly k: number;
+    readonly v: number;
+    readonly out: number;
+    readonly t: number;
+    readonly s: number;
+    readonly ld: number;
+    readonly d: number;
+    readonly heads: number;
+    readonly scale: number;
+    readonly causalOffset?: number;
+    readonly workspace: number;
+  }): void;
   /** dx (+)= scale·y·(dy − Σ dy·y) per row; dx may be dy when not accumulating. */
   softmaxGrad(args: { readonly y: number; readonly dy: number; readonly dx: number; readonly rows: number; readonly len: number; readonly scale: number; readonly accumulate: boolean }): void;
   /** Stops helper threads. */
@@ -232,7 +251,7 @@ function geometryArgs(g: ConvGeometry): number[] {
   return [g.batch, g.height, g.width, g.channels, ...g.kernel, ...g.stride, g.pad[0], g.pad[2], ...g.dilation, oh, ow];
 }
 
-const HELPER_EXPORTS = ["gemm", "depthwise", "patches", "block_combine", "strassen"];
+const HELPER_EXPORTS = ["gemm", "depthwise", "patches", "block_combine", "strassen", "attention_heads"];
 
 /** Geometry arguments (as `geometryArgs`) for output rows [r0, r1) of one image: the window
  * shifted down r0 rows (a negative top pad) and r1 − r0 output rows. */
@@ -310,6 +329,7 @@ interface KernelExports {
   layernorm_grad(...args: number[]): void;
   softmax_rows(...args: number[]): void;
   softmax_grad(...args: number[]): void;
+  attention_heads(...args: number[]): void;
   /** `<activation>(x, y, n)` and `<activation>_grad(y, dy, dx, n)`. */
   [elementwise: string]: (...args: number[]) => void;
 }
@@ -363,6 +383,8 @@ export function instantiateWasmKernels(
   const parallelMinMacs = options.parallelMinMacs ?? 1 << 18;
   const threads = startedHelper ? 2 : 1;
   let helper = startedHelper;
+  const scaleBits = new Float32Array(1);
+  const scaleBitsI32 = new Int32Array(scaleBits.buffer);
 
   /** C[m, n] split across the threads when the work is large enough: halves of the panels, or
    * of the row tiles when M > N. */
@@ -524,6 +546,18 @@ export function instantiateWasmKernels(
       exports.layernorm_grad(x, gamma, stats, dy, dx ?? 0, dgamma ?? 0, dbeta ?? 0, rows, c, flags);
     },
     softmaxRows: ({ p, rows, len, scale, causalOffset = -1 }) => exports.softmax_rows(p, rows, len, scale, causalOffset),
+    attentionHeads({ q, k, v, out, t, s, ld, d, heads, scale, causalOffset = -1, workspace }) {
+      // The scale travels as its bits: a helper thread's arguments are i32.
+      scaleBits[0] = scale;
+      const part = (h0: number, h1: number, ws: number) => [q, k, v, out, t, s, ld, d, h0, h1, scaleBitsI32[0]!, causalOffset, ws];
+      const h0 = heads >> 1;
+      if (!helper || h0 === 0 || 2 * heads * t * s * d < parallelMinMacs) {
+        exports.attention_heads(...part(0, heads, workspace));
+        return;
+      }
+      helper.start("attention_heads", part(0, h0, workspace));
+      runThenJoin(helper, () => exports.attention_heads(...part(h0, heads, workspace + 4 * attentionWorkspaceFloats(t, s, d, panelWidth))));
+    },
     softmaxGrad: ({ y, dy, dx, rows, len, scale, accumulate }) => exports.softmax_grad(y, dy, dx, rows, len, scale, accumulate ? 1 : 0),
     async dispose() {
       await helper?.dispose();

@@ -262,8 +262,8 @@ function emitLayernormGrad(m: ModuleBuilder): void {
   });
 }
 
-function emitSoftmaxRows(m: ModuleBuilder, fma: boolean): void {
-  const { code } = m.func("softmax_rows", [["p", "i32"], ["rows", "i32"], ["len", "i32"], ["scale", "f32"], ["offset", "i32"]]);
+function emitSoftmaxRows(m: ModuleBuilder, fma: boolean): number {
+  const { index, code } = m.func("softmax_rows", [["p", "i32"], ["rows", "i32"], ["len", "i32"], ["scale", "f32"], ["offset", "i32"]]);
   for (const l of ["row", "j", "visible", "vecEnd", "stride"]) code.local(l, "i32");
   pairs(code, ["max", "sum", "scale2"]);
   for (const l of ["y", "e", "k", "r", "z"]) code.local(l, "v128");
@@ -326,6 +326,7 @@ function emitSoftmaxRows(m: ModuleBuilder, fma: boolean): void {
     code.get("p").get("visible").i32Add().i32Const(0).get("stride").get("visible").i32Sub().memoryFill();
     code.get("p").get("stride").i32Add().set("p");
   });
+  return index;
 }
 
 function emitSoftmaxGrad(m: ModuleBuilder): void {
@@ -389,10 +390,12 @@ function emitSoftmaxGrad(m: ModuleBuilder): void {
  * - `softmax_rows(p, rows, len, scale, offset)`: in place; row i sees its first
  *   min(len, i + offset + 1) entries (all when offset < 0), the rest become 0.
  * - `softmax_grad(y, dy, dx, rows, len, scale, accumulate)`: dx may be dy (not accumulating).
+ * Returns softmax_rows' function index (attention-kernel.ts calls it).
  */
-export function emitRowKernels(m: ModuleBuilder, fma: boolean): void {
+export function emitRowKernels(m: ModuleBuilder, fma: boolean): { softmaxRows: number } {
   emitLayernorm(m);
   emitLayernormGrad(m);
-  emitSoftmaxRows(m, fma);
+  const softmaxRows = emitSoftmaxRows(m, fma);
   emitSoftmaxGrad(m);
+  return { softmaxRows };
 }
