@@ -2,7 +2,7 @@
 // S = Q_h·K_hᵀ, their row softmax, and A_h = S·V_h, calling the module's `pack_b`, `gemm` and
 // `softmax_rows`. One call from JavaScript per sample instead of five per head (each a few µs
 // of argument marshalling, which is most of a head's time at d = 16), and a helper thread can
-// take a range of heads on its own with its own workspace.
+// take a block of query rows on its own with its own workspace.
 import type { ModuleBuilder } from "./emitter.ts";
 
 /** Floats of workspace one thread needs for t queries, s keys and heads of d features: Kᵀ_h

@@ -549,14 +549,18 @@ export function instantiateWasmKernels(
     attentionHeads({ q, k, v, out, t, s, ld, d, heads, scale, causalOffset = -1, workspace }) {
       // The scale travels as its bits: a helper thread's arguments are i32.
       scaleBits[0] = scale;
-      const part = (h0: number, h1: number, ws: number) => [q, k, v, out, t, s, ld, d, h0, h1, scaleBitsI32[0]!, causalOffset, ws];
-      const h0 = heads >> 1;
-      if (!helper || h0 === 0 || 2 * heads * t * s * d < parallelMinMacs) {
-        exports.attention_heads(...part(0, heads, workspace));
+      // Query rows [r0, r0 + rows) of every head: row i of them sees keys 0 … r0 + i + offset.
+      const part = (r0: number, rows: number, ws: number) => [
+        q + 4 * r0 * ld, k, v, out + 4 * r0 * ld, rows, s, ld, d, 0, heads, scaleBitsI32[0]!, causalOffset < 0 ? -1 : causalOffset + r0, ws,
+      ];
+      // Two threads split the query rows (any head count splits evenly), each packing K and V.
+      const t0 = t >> 1;
+      if (!helper || t0 === 0 || 2 * heads * t * s * d < parallelMinMacs) {
+        exports.attention_heads(...part(0, t, workspace));
         return;
       }
-      helper.start("attention_heads", part(0, h0, workspace));
-      runThenJoin(helper, () => exports.attention_heads(...part(h0, heads, workspace + 4 * attentionWorkspaceFloats(t, s, d, panelWidth))));
+      helper.start("attention_heads", part(0, t0, workspace));
+      runThenJoin(helper, () => exports.attention_heads(...part(t0, t - t0, workspace + 4 * attentionWorkspaceFloats(t0, s, d, panelWidth))));
     },
     softmaxGrad: ({ y, dy, dx, rows, len, scale, accumulate }) => exports.softmax_grad(y, dy, dx, rows, len, scale, accumulate ? 1 : 0),
     async dispose() {
