@@ -276,6 +276,11 @@ const DEPTHWISE_MAC_WEIGHT = 4;
  * both halves (alone: 7²×1024 28 vs 40 µs, 14²×512 to 7² 16 vs 18; 14²×512 → 14² 41 vs 37). */
 const CHANNEL_SPLIT_MAX_ROWS = 7;
 
+/** How many of the GEMM threshold's multiply-adds an attention_heads call needs before it is
+ * split across the threads: each thread packs all of K and V again, and a hand-off costs what
+ * a small sample's heads take (vit_mnist's 4 heads of 50×50×16, ~15 µs, stay on one thread). */
+const ATTENTION_SPLIT_WEIGHT = 4;
+
 /** Below this many floats a block combine stays on one thread. */
 const PARALLEL_MIN_COMBINE_FLOATS = 1 << 14;
 
@@ -555,7 +560,7 @@ export function instantiateWasmKernels(
       ];
       // Two threads split the query rows (any head count splits evenly), each packing K and V.
       const t0 = t >> 1;
-      if (!helper || t0 === 0 || 2 * heads * t * s * d < parallelMinMacs) {
+      if (!helper || t0 === 0 || 2 * heads * t * s * d < ATTENTION_SPLIT_WEIGHT * parallelMinMacs) {
         exports.attention_heads(...part(0, t, workspace));
         return;
       }
