@@ -264,9 +264,9 @@ function emitLayernormGrad(m: ModuleBuilder): void {
 
 function emitSoftmaxRows(m: ModuleBuilder, fma: boolean): number {
   const { index, code } = m.func("softmax_rows", [["p", "i32"], ["rows", "i32"], ["len", "i32"], ["scale", "f32"], ["offset", "i32"]]);
-  for (const l of ["row", "j", "visible", "vecEnd", "stride"]) code.local(l, "i32");
+  for (const l of ["row", "j", "visible", "vecEnd", "blockEnd", "stride"]) code.local(l, "i32");
   pairs(code, ["max", "sum", "scale2"]);
-  for (const l of ["y", "e", "k", "r", "z"]) code.local(l, "v128");
+  for (const l of ["y", "e", "k", "r", "z", "max1V", "max2V", "max3V"]) code.local(l, "v128");
   code.get("len").i32Const(4).i32Mul().set("stride");
   code.get("scale").set("scale2");
   spread(code, "scale2");
@@ -281,14 +281,17 @@ function emitSoftmaxRows(m: ModuleBuilder, fma: boolean): number {
     code.select().i32Const(4).i32Mul().tee("visible").i32Const(-16).i32And().set("vecEnd");
     code.f32Const(-Infinity).set("max");
     code.get("max").f32x4Splat().set("maxV");
-    overRow(code, "vecEnd", "visible", (vector) => {
-      const o = ops(code, vector);
-      o.get("max");
-      load(code, "p", vector);
-      if (vector) code.f32x4Pmax();
-      else code.f32Max();
-      o.set("max");
+    // Four running maxima over blocks of four vectors (one chain would wait on each max's
+    // latency), then single vectors, then single floats.
+    for (const l of ["max1V", "max2V", "max3V"]) code.get("maxV").set(l);
+    code.get("vecEnd").i32Const(-64).i32And().set("blockEnd");
+    code.i32Const(0).set("j");
+    code.forStep("j", "blockEnd", 64, () => {
+      ["maxV", "max1V", "max2V", "max3V"].forEach((l, i) => code.get(l).get("p").get("j").i32Add().v128Load(16 * i).f32x4Pmax().set(l));
     });
+    code.get("maxV").get("max1V").f32x4Pmax().get("max2V").get("max3V").f32x4Pmax().f32x4Pmax().set("maxV");
+    code.forStep("j", "vecEnd", 16, () => code.get("maxV").get("p").get("j").i32Add().v128Load().f32x4Pmax().set("maxV"));
+    code.forStep("j", "visible", 4, () => code.get("max").get("p").get("j").i32Add().f32Load().f32Max().set("max"));
     for (let lane = 0; lane < 4; lane++) code.get("max").get("maxV").f32x4ExtractLane(lane).f32Max().set("max");
     spread(code, "max");
     zero(code, "sum");
