@@ -85,44 +85,74 @@ function float(code: Code, local: string): void {
   code.get(local).f32ConvertI32S();
 }
 
+/**
+ * acc = Σ term over a row's `end` bytes: four running sums over blocks of four vectors (one
+ * chain would wait on each add's latency), then single vectors, then single floats (into the
+ * v128 local accV and the f32 local acc; the caller sums accV's lanes). `term(vector, offset)`
+ * pushes the term for the float(s) at byte j + offset. Needs the i32 locals j, blockEnd (vecEnd
+ * rounded down to 64 bytes), vecEnd, end and the v128 locals acc1V…acc3V.
+ */
+function sumRow(code: Code, term: (vector: boolean, offset: number) => void): void {
+  const sums = ["accV", "acc1V", "acc2V", "acc3V"];
+  zero(code, "acc");
+  for (const l of sums.slice(1)) code.get("accV").set(l);
+  code.i32Const(0).set("j");
+  code.forStep("j", "blockEnd", 64, () =>
+    sums.forEach((l, i) => {
+      code.get(l);
+      term(true, 16 * i);
+      code.f32x4Add().set(l);
+    }),
+  );
+  code.get("accV").get("acc1V").f32x4Add().get("acc2V").get("acc3V").f32x4Add().f32x4Add().set("accV");
+  code.forStep("j", "vecEnd", 16, () => {
+    code.get("accV");
+    term(true, 0);
+    code.f32x4Add().set("accV");
+  });
+  code.forStep("j", "end", 4, () => {
+    code.get("acc");
+    term(false, 0);
+    code.f32Add().set("acc");
+  });
+}
+
+/** Pushes the float(s) at pointer local `base` + j + offset. */
+function loadAt(code: Code, base: string, vector: boolean, offset: number): void {
+  code.get(base).get("j").i32Add();
+  if (vector) code.v128Load(offset);
+  else code.f32Load(offset);
+}
+
 function emitLayernorm(m: ModuleBuilder): void {
   const { code } = m.func("layernorm", [
     ["x", "i32"], ["gamma", "i32"], ["beta", "i32"], ["y", "i32"], ["stats", "i32"],
     ["rows", "i32"], ["c", "i32"], ["eps", "f32"], ["flags", "i32"],
   ]);
-  for (const l of ["row", "j", "end", "vecEnd"]) code.local(l, "i32");
+  for (const l of ["row", "j", "end", "vecEnd", "blockEnd"]) code.local(l, "i32");
   pairs(code, ["mean", "r", "acc", "d"]);
-  code.get("c").i32Const(4).i32Mul().tee("end").i32Const(-16).i32And().set("vecEnd");
+  for (const l of ["acc1V", "acc2V", "acc3V"]) code.local(l, "v128");
+  code.get("c").i32Const(4).i32Mul().tee("end").i32Const(-16).i32And().tee("vecEnd").i32Const(-64).i32And().set("blockEnd");
   code.forRange("row", "rows", () => {
     zero(code, "mean");
     code.get("flags").i32Const(NORM_CENTRE).i32And();
     code.if(() => {
-      zero(code, "acc");
-      overRow(code, "vecEnd", "end", (vector) => {
-        const o = ops(code, vector);
-        o.get("acc");
-        load(code, "x", vector);
-        o.add();
-        o.set("acc");
-      });
+      sumRow(code, (vector, offset) => loadAt(code, "x", vector, offset));
       laneSum(code, "accV", "acc");
       float(code, "c");
       code.f32Div().set("mean");
     });
     spread(code, "mean");
-    zero(code, "acc");
-    overRow(code, "vecEnd", "end", (vector) => {
+    // Σ (x − mean)²
+    sumRow(code, (vector, offset) => {
       const o = ops(code, vector);
-      load(code, "x", vector);
+      loadAt(code, "x", vector, offset);
       o.get("mean");
       o.sub();
       o.set("d");
-      o.get("acc");
       o.get("d");
       o.get("d");
       o.mul();
-      o.add();
-      o.set("acc");
     });
     code.f32Const(1);
     laneSum(code, "accV", "acc");
