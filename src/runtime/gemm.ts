@@ -39,7 +39,24 @@ export interface Gemm {
    * `softmaxRows` and `softmaxRowsGrad`, same arguments and results). */
   softmaxRows?: SoftmaxRows;
   softmaxRowsGrad?: SoftmaxRowsGrad;
+  /** Attention's per-head products of one sample in one call, where the backend has it: for
+   * every head h, A_h = softmax(scale·Q_h·K_hᵀ)·V_h (causal: row i sees keys 0 … i), head h
+   * the columns [h·d, h·d + d) of Q, K, V and A, which lie in `buf` with rows of `ld` floats
+   * (Q and A t rows, K and V s rows). False when it cannot; the caller then runs the heads. */
+  attentionHeads?: AttentionHeads;
 }
+
+export type AttentionHeads = (
+  buf: Float32Array,
+  at: { readonly q: number; readonly k: number; readonly v: number; readonly a: number },
+  t: number,
+  s: number,
+  ld: number,
+  d: number,
+  heads: number,
+  scale: number,
+  causal: boolean,
+) => boolean;
 
 /** Softmax of `rows` rows of len scores at `at`, scaled, in place; row i sees keys
  * 0 … i + offset when causal (the rest become 0). */

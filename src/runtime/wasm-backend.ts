@@ -20,6 +20,7 @@ import type { ConvGeometry, WasmKernelOptions, WasmKernels } from "./wasm/kernel
 import { createWasmKernels } from "./wasm/kernels.ts";
 import { detectSimd } from "./wasm/features.ts";
 import { packStrassenB, strassenGemm, strassenPackedFloats, strassenPays } from "./wasm/strassen.ts";
+import { attentionWorkspaceFloats } from "./wasm/attention-kernel.ts";
 import { wasmLayerKernels } from "./wasm-layer-kernels.ts";
 import { wasmConv, wasmConvSizing } from "./wasm-conv.ts";
 import { wasmDepthwise, wasmDepthwiseSizing } from "./wasm-depthwise.ts";
@@ -200,6 +201,25 @@ function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: numb
     softmaxRows(scores, at, rows, len, scale, causal, offset) {
       if (scores.buffer !== buffer) return softmaxRows(scores, at, rows, len, scale, causal, offset);
       kernels.softmaxRows({ p: scores.byteOffset + 4 * at, rows, len, scale, causalOffset: causal ? offset : undefined });
+    },
+    attentionHeads(buf, at, t, s, ld, d, heads, scale, causal) {
+      if (buf.buffer !== buffer || kernels.threads * attentionWorkspaceFloats(t, s, d, panel) > workspaceFloats) return false;
+      const byte = (offset: number) => buf.byteOffset + 4 * offset;
+      kernels.attentionHeads({
+        q: byte(at.q),
+        k: byte(at.k),
+        v: byte(at.v),
+        out: byte(at.a),
+        t,
+        s,
+        ld,
+        d,
+        heads,
+        scale,
+        causalOffset: causal ? 0 : undefined,
+        workspace,
+      });
+      return true;
     },
     softmaxRowsGrad(y, yAt, dy, dyAt, dx, dxAt, rows, len, scale, accumulate) {
       if (y.buffer !== buffer || dy.buffer !== buffer || dx.buffer !== buffer) {

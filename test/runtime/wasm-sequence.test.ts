@@ -1,8 +1,8 @@
 // The sequence ops on the WebAssembly backend (attention's products on the SIMD GEMM and its
 // softmax on the row kernels, layernorm/rmsnorm/softmax/GELU on SIMD kernels, the rest on the
 // reference kernels over the same arena): every PyTorch fixture of torch-sequence.json through
-// a one-node WASM training executor, and a GPT-style model's training step against the
-// JavaScript executor.
+// a one-node WASM training executor (and the attention ones through inference executors), and a
+// GPT-style model's training step against the JavaScript executor.
 import { describe, expect, it } from "vitest";
 import { createExecutor } from "../../src/runtime/executor.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
@@ -47,6 +47,39 @@ describe("sequence ops on the WASM backend match PyTorch", () => {
       );
       await dispose();
     });
+  }
+});
+
+// Inference executors run all of a sample's heads in one kernel call (gemm.attentionHeads,
+// src/runtime/wasm/attention-kernel.ts), on two threads split by heads.
+describe("attention in WASM inference executors matches PyTorch", () => {
+  for (const c of sequenceFixture.cases.filter((fixture) => fixture.attrs.op === "attention")) {
+    for (const threads of [1, 2] as const) {
+      it(`${c.name}, ${threads} thread${threads > 1 ? "s" : ""}`, async () => {
+        const b = new ProgramBuilder();
+        const inputs = c.inShapes.map((shape, k) => b.input(`x${k}`, shape));
+        const node = b.op(c.attrs, inputs, c.outShape);
+        const program = b.build([node]);
+        const { executor, accelerated, dispose } = await createWasmExecutor(program, {
+          maxBatch: c.batch,
+          training: false,
+          wasm: { threads, parallelMinMacs: 0 },
+        });
+        try {
+          expect(accelerated).toBe(true);
+          const name = program.nodes[node].name;
+          const specs = kernelFor(c.attrs.op).params(c.attrs, c.inShapes);
+          executor.setParams(new Map(specs.map((spec, k) => [`${name}.${spec.name}`, Float32Array.from(c.params[k])])));
+          const [output] = executor.forward(
+            c.inputs.map((x) => Float32Array.from(x)),
+            c.batch,
+          );
+          expect(relativeError(output, c.output)).toBeLessThan(1e-5);
+        } finally {
+          await dispose();
+        }
+      });
+    }
   }
 });
 

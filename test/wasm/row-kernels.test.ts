@@ -22,6 +22,8 @@ const SHAPES: [number, number][] = [
   [2, 16],
   [5, 37],
   [2, 768],
+  // Causal rows of every visible length up to 40: blocks of four vectors, single vectors, floats.
+  [40, 45],
 ];
 
 for (const fma of [false, true]) {
@@ -106,6 +108,24 @@ for (const fma of [false, true]) {
             if (w === 0) expect(got[i], what).toBe(0);
           });
           expectGuardsIntact(heap, at, rows * len, what);
+        }
+      }
+    });
+
+    it("softmax rows find the maximum wherever it sits (a missed one overflows e^x)", async () => {
+      const { kernels, heap } = await setUp(fma);
+      const len = 45;
+      // Row i has 1000 at position i, the rest small: the weights are 1 there and ~0 elsewhere
+      // (e^−87 at most: the exponent is clamped there).
+      const scores = randomArray(len * len, 7).map((v) => 5 * v);
+      for (let i = 0; i < len; i++) scores[i * len + i] = 1000;
+      const at = heap.put(scores);
+      kernels.softmaxRows({ p: at, rows: len, len, scale: 0.35 });
+      const got = heap.f32(at, len * len);
+      for (let i = 0; i < len; i++) {
+        for (let j = 0; j < len; j++) {
+          if (i === j) expect(got[i * len + j], `row ${i}, key ${j}`).toBe(1);
+          else expect(got[i * len + j], `row ${i}, key ${j}`).toBeLessThan(1e-37);
         }
       }
     });

@@ -3,7 +3,8 @@
 // [S, C_ctx]). Every matrix product — the projections, QKᵀ and PV per head — goes through
 // `call.gemm`, so a SIMD backend runs them all; heads are column blocks of Q, K and V read in
 // place (leading dimension C); the row softmax and its backward are the backend's where it has
-// them (`gemm.softmaxRows`). Softmax is max-shifted; the causal mask leaves masked weights
+// them (`gemm.softmaxRows`), and in inference a backend may run all of a sample's heads in one
+// call (`gemm.attentionHeads`). Softmax is max-shifted; the causal mask leaves masked weights
 // at exactly 0 (no −∞ arithmetic, no NaN).
 //   Q = X·Wq + bq, K = Ctx·Wk + bk, V = Ctx·Wv + bv
 //   P_h = softmax(Q_h·K_hᵀ/√d) (keys after t masked when causal), dropout(P_h) in training
@@ -145,6 +146,9 @@ export const attentionKernel: Kernel<"attention"> = {
     const drop = training && attrs.dropout > 0;
     const keepScale = 1 / (1 - attrs.dropout);
     for (let n = 0; n < batch; n++) {
+      // Inference: the backend's one call for every head of the sample, where it has one.
+      const sample = { q: r.q + n * t * c, k: r.k + n * s * c, v: r.v + n * s * c, a: r.a + n * t * c };
+      if (!keep && gemm.attentionHeads?.(buf, sample, t, s, c, d, heads, scale, attrs.causal)) continue;
       for (let h = 0; h < heads; h++) {
         const qAt = r.q + n * t * c + h * d;
         const kvAt = n * s * c + h * d;

@@ -179,6 +179,7 @@ export class Code {
   f32Gt(): this { return this.op(0x5e); }
   f32Lt(): this { return this.op(0x5d); }
   f32ConvertI32S(): this { return this.op(0xb2); }
+  f32ReinterpretI32(): this { return this.op(0xbe); }
 
   // --- v128 / f32x4
   v128Load(offset = 0): this { return this.simd(0x00, ALIGN.v128, ...uleb(offset)); }

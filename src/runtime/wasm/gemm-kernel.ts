@@ -254,11 +254,11 @@ export function emitGemm(m: ModuleBuilder, shape: GemmShape): number {
 /**
  * Exports `pack_b(k, n, src, kStride, nStride, dst)`: element (kk, col) of B is read at
  * src + kk·kStride + col·nStride bytes (swap the strides for Bᵀ) and written to its panel,
- * zero-padding the last panel to the full width.
+ * zero-padding the last panel to the full width. Returns the function's index.
  */
-export function emitPackB(m: ModuleBuilder, nv: number): void {
+export function emitPackB(m: ModuleBuilder, nv: number): number {
   const width = 4 * nv;
-  const { code } = m.func("pack_b", [
+  const { index, code } = m.func("pack_b", [
     ["k", "i32"], ["n", "i32"], ["src", "i32"], ["kStride", "i32"], ["nStride", "i32"], ["dst", "i32"],
   ]);
   for (const l of ["j", "kk", "col", "p"]) code.local(l, "i32");
@@ -296,4 +296,5 @@ export function emitPackB(m: ModuleBuilder, nv: number): void {
       code.br(0);
     }),
   );
+  return index;
 }

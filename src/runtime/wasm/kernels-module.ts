@@ -13,6 +13,7 @@ import { emitNarrowGemm, emitNarrowTiles } from "./narrow-gemm-kernel.ts";
 import { emitImplicitConv } from "./implicit-conv-kernel.ts";
 import { emitBlockCombine } from "./block-kernel.ts";
 import { emitStrassen } from "./strassen-kernel.ts";
+import { emitAttentionHeads } from "./attention-kernel.ts";
 
 export interface KernelModuleConfig {
   /** Import the memory as shared (required when the caller's memory is shared). */
@@ -23,18 +24,19 @@ export interface KernelModuleConfig {
 export function buildKernelModule(config: KernelModuleConfig): Uint8Array {
   const m = new ModuleBuilder({ shared: config.sharedMemory });
   const gemm = emitGemm(m, config.gemm);
-  emitPackB(m, config.gemm.nv);
+  const packB = emitPackB(m, config.gemm.nv);
   emitCol2im(m);
   emitDepthwise(m, config.gemm.fma);
   emitDepthwiseGrad(m);
   emitElementwise(m, config.gemm.fma);
   emitPools(m);
-  emitRowKernels(m, config.gemm.fma);
+  const { softmaxRows } = emitRowKernels(m, config.gemm.fma);
   emitPatches(m);
   const narrowTiles = emitNarrowTiles(m, config.gemm.fma);
   emitNarrowGemm(m, narrowTiles);
   emitImplicitConv(m, narrowTiles);
   emitStrassen(m, gemm, emitBlockCombine(m), 4 * config.gemm.nv);
+  emitAttentionHeads(m, { gemm, packB, softmaxRows }, 4 * config.gemm.nv);
   return m.encode();
 }
 

@@ -8,6 +8,7 @@ import { POOL_AVG, POOL_AVG_INCLUDE_PAD, POOL_MAX } from "./pool-kernel.ts";
 import { NORM_BETA, NORM_CENTRE, NORM_GRAD_BETA, NORM_GRAD_CENTRE, NORM_GRAD_GAMMA, NORM_GRAD_X, NORM_KEEP_STATS } from "./row-kernel.ts";
 import { detectRelaxedSimd } from "./features.ts";
 import { packedBFloats } from "./gemm-kernel.ts";
+import { attentionWorkspaceFloats } from "./attention-kernel.ts";
 import { compileKernelModule, type KernelModuleConfig } from "./kernels-module.ts";
 import type { Helper } from "./thread-pool.ts";
 import { wasm, type WasmMemory } from "./webassembly-api.ts";
@@ -209,6 +210,24 @@ export interface WasmKernels {
   /** Softmax of e^{x·scale} over `rows` rows of len floats, in place; when `causalOffset` is
    * given, row i keeps its first i + causalOffset + 1 entries and zeroes the rest. */
   softmaxRows(args: { readonly p: number; readonly rows: number; readonly len: number; readonly scale: number; readonly causalOffset?: number }): void;
+  /** Attention's per-head products for one sample (./attention-kernel.ts): for every head h,
+   * out_h = softmax(scale·Q_h·K_hᵀ)·V_h (keys after i + causalOffset masked when given), head h
+   * the columns [h·d, h·d + d) of Q and out ([t, ld]) and of K and V ([s, ld]). `workspace`
+   * holds `threads` × attentionWorkspaceFloats(t, s, d, panelWidth) floats. */
+  attentionHeads(args: {
+    readonly q: number;
+    readonly k: number;
+    readonly v: number;
+    readonly out: number;
+    readonly t: number;
+    readonly s: number;
+    readonly ld: number;
+    readonly d: number;
+    readonly heads: number;
+    readonly scale: number;
+    readonly causalOffset?: number;
+    readonly workspace: number;
+  }): void;
   /** dx (+)= scale·y·(dy − Σ dy·y) per row; dx may be dy when not accumulating. */
   softmaxGrad(args: { readonly y: number; readonly dy: number; readonly dx: number; readonly rows: number; readonly len: number; readonly scale: number; readonly accumulate: boolean }): void;
   /** Stops helper threads. */
@@ -232,7 +251,7 @@ function geometryArgs(g: ConvGeometry): number[] {
   return [g.batch, g.height, g.width, g.channels, ...g.kernel, ...g.stride, g.pad[0], g.pad[2], ...g.dilation, oh, ow];
 }
 
-const HELPER_EXPORTS = ["gemm", "depthwise", "patches", "block_combine", "strassen"];
+const HELPER_EXPORTS = ["gemm", "depthwise", "patches", "block_combine", "strassen", "attention_heads"];
 
 /** Geometry arguments (as `geometryArgs`) for output rows [r0, r1) of one image: the window
  * shifted down r0 rows (a negative top pad) and r1 − r0 output rows. */
@@ -256,6 +275,11 @@ const DEPTHWISE_MAC_WEIGHT = 4;
  * channels rather than rows: 7 rows split 3 + 4, and a stride-2 window packs input rows for
  * both halves (alone: 7²×1024 28 vs 40 µs, 14²×512 to 7² 16 vs 18; 14²×512 → 14² 41 vs 37). */
 const CHANNEL_SPLIT_MAX_ROWS = 7;
+
+/** How many of the GEMM threshold's multiply-adds an attention_heads call needs before it is
+ * split across the threads: each thread packs all of K and V again, and a hand-off costs what
+ * a small sample's heads take (vit_mnist's 4 heads of 50×50×16, ~15 µs, stay on one thread). */
+const ATTENTION_SPLIT_WEIGHT = 4;
 
 /** Below this many floats a block combine stays on one thread. */
 const PARALLEL_MIN_COMBINE_FLOATS = 1 << 14;
@@ -310,6 +334,7 @@ interface KernelExports {
   layernorm_grad(...args: number[]): void;
   softmax_rows(...args: number[]): void;
   softmax_grad(...args: number[]): void;
+  attention_heads(...args: number[]): void;
   /** `<activation>(x, y, n)` and `<activation>_grad(y, dy, dx, n)`. */
   [elementwise: string]: (...args: number[]) => void;
 }
@@ -363,6 +388,8 @@ export function instantiateWasmKernels(
   const parallelMinMacs = options.parallelMinMacs ?? 1 << 18;
   const threads = startedHelper ? 2 : 1;
   let helper = startedHelper;
+  const scaleBits = new Float32Array(1);
+  const scaleBitsI32 = new Int32Array(scaleBits.buffer);
 
   /** C[m, n] split across the threads when the work is large enough: halves of the panels, or
    * of the row tiles when M > N. */
@@ -524,6 +551,22 @@ export function instantiateWasmKernels(
       exports.layernorm_grad(x, gamma, stats, dy, dx ?? 0, dgamma ?? 0, dbeta ?? 0, rows, c, flags);
     },
     softmaxRows: ({ p, rows, len, scale, causalOffset = -1 }) => exports.softmax_rows(p, rows, len, scale, causalOffset),
+    attentionHeads({ q, k, v, out, t, s, ld, d, heads, scale, causalOffset = -1, workspace }) {
+      // The scale travels as its bits: a helper thread's arguments are i32.
+      scaleBits[0] = scale;
+      // Query rows [r0, r0 + rows) of every head: row i of them sees keys 0 … r0 + i + offset.
+      const part = (r0: number, rows: number, ws: number) => [
+        q + 4 * r0 * ld, k, v, out + 4 * r0 * ld, rows, s, ld, d, 0, heads, scaleBitsI32[0]!, causalOffset < 0 ? -1 : causalOffset + r0, ws,
+      ];
+      // Two threads split the query rows (any head count splits evenly), each packing K and V.
+      const t0 = t >> 1;
+      if (!helper || t0 === 0 || 2 * heads * t * s * d < ATTENTION_SPLIT_WEIGHT * parallelMinMacs) {
+        exports.attention_heads(...part(0, t, workspace));
+        return;
+      }
+      helper.start("attention_heads", part(0, t0, workspace));
+      runThenJoin(helper, () => exports.attention_heads(...part(t0, t - t0, workspace + 4 * attentionWorkspaceFloats(t0, s, d, panelWidth))));
+    },
     softmaxGrad: ({ y, dy, dx, rows, len, scale, accumulate }) => exports.softmax_grad(y, dy, dx, rows, len, scale, accumulate ? 1 : 0),
     async dispose() {
       await helper?.dispose();

@@ -85,44 +85,74 @@ function float(code: Code, local: string): void {
   code.get(local).f32ConvertI32S();
 }
 
+/**
+ * acc = Σ term over a row's `end` bytes: four running sums over blocks of four vectors (one
+ * chain would wait on each add's latency), then single vectors, then single floats (into the
+ * v128 local accV and the f32 local acc; the caller sums accV's lanes). `term(vector, offset)`
+ * pushes the term for the float(s) at byte j + offset. Needs the i32 locals j, blockEnd (vecEnd
+ * rounded down to 64 bytes), vecEnd, end and the v128 locals acc1V…acc3V.
+ */
+function sumRow(code: Code, term: (vector: boolean, offset: number) => void): void {
+  const sums = ["accV", "acc1V", "acc2V", "acc3V"];
+  zero(code, "acc");
+  for (const l of sums.slice(1)) code.get("accV").set(l);
+  code.i32Const(0).set("j");
+  code.forStep("j", "blockEnd", 64, () =>
+    sums.forEach((l, i) => {
+      code.get(l);
+      term(true, 16 * i);
+      code.f32x4Add().set(l);
+    }),
+  );
+  code.get("accV").get("acc1V").f32x4Add().get("acc2V").get("acc3V").f32x4Add().f32x4Add().set("accV");
+  code.forStep("j", "vecEnd", 16, () => {
+    code.get("accV");
+    term(true, 0);
+    code.f32x4Add().set("accV");
+  });
+  code.forStep("j", "end", 4, () => {
+    code.get("acc");
+    term(false, 0);
+    code.f32Add().set("acc");
+  });
+}
+
+/** Pushes the float(s) at pointer local `base` + j + offset. */
+function loadAt(code: Code, base: string, vector: boolean, offset: number): void {
+  code.get(base).get("j").i32Add();
+  if (vector) code.v128Load(offset);
+  else code.f32Load(offset);
+}
+
 function emitLayernorm(m: ModuleBuilder): void {
   const { code } = m.func("layernorm", [
     ["x", "i32"], ["gamma", "i32"], ["beta", "i32"], ["y", "i32"], ["stats", "i32"],
     ["rows", "i32"], ["c", "i32"], ["eps", "f32"], ["flags", "i32"],
   ]);
-  for (const l of ["row", "j", "end", "vecEnd"]) code.local(l, "i32");
+  for (const l of ["row", "j", "end", "vecEnd", "blockEnd"]) code.local(l, "i32");
   pairs(code, ["mean", "r", "acc", "d"]);
-  code.get("c").i32Const(4).i32Mul().tee("end").i32Const(-16).i32And().set("vecEnd");
+  for (const l of ["acc1V", "acc2V", "acc3V"]) code.local(l, "v128");
+  code.get("c").i32Const(4).i32Mul().tee("end").i32Const(-16).i32And().tee("vecEnd").i32Const(-64).i32And().set("blockEnd");
   code.forRange("row", "rows", () => {
     zero(code, "mean");
     code.get("flags").i32Const(NORM_CENTRE).i32And();
     code.if(() => {
-      zero(code, "acc");
-      overRow(code, "vecEnd", "end", (vector) => {
-        const o = ops(code, vector);
-        o.get("acc");
-        load(code, "x", vector);
-        o.add();
-        o.set("acc");
-      });
+      sumRow(code, (vector, offset) => loadAt(code, "x", vector, offset));
       laneSum(code, "accV", "acc");
       float(code, "c");
       code.f32Div().set("mean");
     });
     spread(code, "mean");
-    zero(code, "acc");
-    overRow(code, "vecEnd", "end", (vector) => {
+    // Σ (x − mean)²
+    sumRow(code, (vector, offset) => {
       const o = ops(code, vector);
-      load(code, "x", vector);
+      loadAt(code, "x", vector, offset);
       o.get("mean");
       o.sub();
       o.set("d");
-      o.get("acc");
       o.get("d");
       o.get("d");
       o.mul();
-      o.add();
-      o.set("acc");
     });
     code.f32Const(1);
     laneSum(code, "accV", "acc");
@@ -262,11 +292,11 @@ function emitLayernormGrad(m: ModuleBuilder): void {
   });
 }
 
-function emitSoftmaxRows(m: ModuleBuilder, fma: boolean): void {
-  const { code } = m.func("softmax_rows", [["p", "i32"], ["rows", "i32"], ["len", "i32"], ["scale", "f32"], ["offset", "i32"]]);
-  for (const l of ["row", "j", "visible", "vecEnd", "stride"]) code.local(l, "i32");
+function emitSoftmaxRows(m: ModuleBuilder, fma: boolean): number {
+  const { index, code } = m.func("softmax_rows", [["p", "i32"], ["rows", "i32"], ["len", "i32"], ["scale", "f32"], ["offset", "i32"]]);
+  for (const l of ["row", "j", "visible", "vecEnd", "blockEnd", "stride"]) code.local(l, "i32");
   pairs(code, ["max", "sum", "scale2"]);
-  for (const l of ["y", "e", "k", "r", "z"]) code.local(l, "v128");
+  for (const l of ["y", "e", "k", "r", "z", "max1V", "max2V", "max3V"]) code.local(l, "v128");
   code.get("len").i32Const(4).i32Mul().set("stride");
   code.get("scale").set("scale2");
   spread(code, "scale2");
@@ -281,14 +311,17 @@ function emitSoftmaxRows(m: ModuleBuilder, fma: boolean): void {
     code.select().i32Const(4).i32Mul().tee("visible").i32Const(-16).i32And().set("vecEnd");
     code.f32Const(-Infinity).set("max");
     code.get("max").f32x4Splat().set("maxV");
-    overRow(code, "vecEnd", "visible", (vector) => {
-      const o = ops(code, vector);
-      o.get("max");
-      load(code, "p", vector);
-      if (vector) code.f32x4Pmax();
-      else code.f32Max();
-      o.set("max");
+    // Four running maxima over blocks of four vectors (one chain would wait on each max's
+    // latency), then single vectors, then single floats.
+    for (const l of ["max1V", "max2V", "max3V"]) code.get("maxV").set(l);
+    code.get("vecEnd").i32Const(-64).i32And().set("blockEnd");
+    code.i32Const(0).set("j");
+    code.forStep("j", "blockEnd", 64, () => {
+      ["maxV", "max1V", "max2V", "max3V"].forEach((l, i) => code.get(l).get("p").get("j").i32Add().v128Load(16 * i).f32x4Pmax().set(l));
     });
+    code.get("maxV").get("max1V").f32x4Pmax().get("max2V").get("max3V").f32x4Pmax().f32x4Pmax().set("maxV");
+    code.forStep("j", "vecEnd", 16, () => code.get("maxV").get("p").get("j").i32Add().v128Load().f32x4Pmax().set("maxV"));
+    code.forStep("j", "visible", 4, () => code.get("max").get("p").get("j").i32Add().f32Load().f32Max().set("max"));
     for (let lane = 0; lane < 4; lane++) code.get("max").get("maxV").f32x4ExtractLane(lane).f32Max().set("max");
     spread(code, "max");
     zero(code, "sum");
@@ -326,6 +359,7 @@ function emitSoftmaxRows(m: ModuleBuilder, fma: boolean): void {
     code.get("p").get("visible").i32Add().i32Const(0).get("stride").get("visible").i32Sub().memoryFill();
     code.get("p").get("stride").i32Add().set("p");
   });
+  return index;
 }
 
 function emitSoftmaxGrad(m: ModuleBuilder): void {
@@ -389,10 +423,12 @@ function emitSoftmaxGrad(m: ModuleBuilder): void {
  * - `softmax_rows(p, rows, len, scale, offset)`: in place; row i sees its first
  *   min(len, i + offset + 1) entries (all when offset < 0), the rest become 0.
  * - `softmax_grad(y, dy, dx, rows, len, scale, accumulate)`: dx may be dy (not accumulating).
+ * Returns softmax_rows' function index (attention-kernel.ts calls it).
  */
-export function emitRowKernels(m: ModuleBuilder, fma: boolean): void {
+export function emitRowKernels(m: ModuleBuilder, fma: boolean): { softmaxRows: number } {
   emitLayernorm(m);
   emitLayernormGrad(m);
-  emitSoftmaxRows(m, fma);
+  const softmaxRows = emitSoftmaxRows(m, fma);
   emitSoftmaxGrad(m);
+  return { softmaxRows };
 }
