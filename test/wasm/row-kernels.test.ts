@@ -117,7 +117,7 @@ for (const fma of [false, true]) {
       const len = 45;
       // Row i has 1000 at position i, the rest small: the weights are 1 there and ~0 elsewhere
       // (e^−87 at most: the exponent is clamped there).
-      const scores = randomArray(len * len, 7).map((v) => 5 * v);
+      const scores = randomArray(7, len * len).map((v) => 5 * v);
       for (let i = 0; i < len; i++) scores[i * len + i] = 1000;
       const at = heap.put(scores);
       kernels.softmaxRows({ p: at, rows: len, len, scale: 0.35 });
