@@ -22,6 +22,7 @@ import { packStrassenB, strassenGemm, strassenPackedFloats, strassenPays } from 
 import { wasmLayerKernels } from "./wasm-layer-kernels.ts";
 import { wasmConv, wasmConvSizing } from "./wasm-conv.ts";
 import { wasmDepthwise, wasmDepthwiseSizing } from "./wasm-depthwise.ts";
+import { wasmBatchnorm, wasmBatchnormSizing } from "./wasm-batchnorm.ts";
 
 /** Default workspace: 4 MiB of packed B panels. */
 const DEFAULT_WORKSPACE_BYTES = 1 << 22;
@@ -114,7 +115,7 @@ export function wasmBackend(kernels: WasmKernels, workspaceBytes = DEFAULT_WORKS
   return {
     workspaceBytes,
     sharedMemory: kernels.threads === 2,
-    kernels: { depthwise: wasmDepthwise(kernels), conv: wasmConv(kernels), ...wasmLayerKernels(kernels) },
+    kernels: { depthwise: wasmDepthwise(kernels), conv: wasmConv(kernels), batchnorm: wasmBatchnorm(kernels), ...wasmLayerKernels(kernels) },
     bind(arena) {
       if (arena.memory !== kernels.memory) return jsGemm;
       const cacheBytes = arena.constantBytes ? Math.max(0, arena.workspaceBytes - STAGING_BYTES) : 0;
@@ -146,7 +147,7 @@ export function createWasmArena(
 ) {
   const workspaceBytes = (options.workspaceBytes ?? DEFAULT_WORKSPACE_BYTES) + packedWeightBytes(program, options.training);
   // The backend's kernels plan their own sizes (the training conv keeps its patches).
-  const sizing: Backend = { workspaceBytes, sharedMemory: shared, kernels: { conv: wasmConvSizing, depthwise: wasmDepthwiseSizing }, bind: () => jsGemm };
+  const sizing: Backend = { workspaceBytes, sharedMemory: shared, kernels: { conv: wasmConvSizing, depthwise: wasmDepthwiseSizing, batchnorm: wasmBatchnormSizing }, bind: () => jsGemm };
   const { memory } = createArena(planMemory(program, { ...options, backend: sizing }).totalBytes, shared);
   return { memory, workspaceBytes };
 }

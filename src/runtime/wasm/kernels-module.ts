@@ -13,6 +13,7 @@ import { emitNarrowGemm, emitNarrowTiles } from "./narrow-gemm-kernel.ts";
 import { emitImplicitConv } from "./implicit-conv-kernel.ts";
 import { emitBlockCombine } from "./block-kernel.ts";
 import { emitStrassen } from "./strassen-kernel.ts";
+import { emitChannelKernels } from "./channel-kernel.ts";
 
 export interface KernelModuleConfig {
   /** Import the memory as shared (required when the caller's memory is shared). */
@@ -35,6 +36,7 @@ export function buildKernelModule(config: KernelModuleConfig): Uint8Array {
   emitNarrowGemm(m, narrowTiles);
   emitImplicitConv(m, narrowTiles);
   emitStrassen(m, gemm, emitBlockCombine(m), 4 * config.gemm.nv);
+  emitChannelKernels(m);
   return m.encode();
 }
 

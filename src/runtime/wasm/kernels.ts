@@ -6,6 +6,7 @@ import { epilogueFlags, type FusedActivation } from "./epilogue.ts";
 import type { ElementwiseActivation } from "./elementwise-kernel.ts";
 import { POOL_AVG, POOL_AVG_INCLUDE_PAD, POOL_MAX } from "./pool-kernel.ts";
 import { NORM_BETA, NORM_CENTRE, NORM_GRAD_BETA, NORM_GRAD_CENTRE, NORM_GRAD_GAMMA, NORM_GRAD_X, NORM_KEEP_STATS } from "./row-kernel.ts";
+import { AFFINE_ACCUMULATE, AFFINE_RELU, AFFINE_USE_B } from "./channel-kernel.ts";
 import { detectRelaxedSimd } from "./features.ts";
 import { packedBFloats } from "./gemm-kernel.ts";
 import { compileKernelModule, type KernelModuleConfig } from "./kernels-module.ts";
@@ -211,6 +212,24 @@ export interface WasmKernels {
   softmaxRows(args: { readonly p: number; readonly rows: number; readonly len: number; readonly scale: number; readonly causalOffset?: number }): void;
   /** dx (+)= scale·y·(dy − Σ dy·y) per row; dx may be dy when not accumulating. */
   softmaxGrad(args: { readonly y: number; readonly dy: number; readonly dx: number; readonly rows: number; readonly len: number; readonly scale: number; readonly accumulate: boolean }): void;
+  /** Per-channel sums over [pixels, c] tensors (c a multiple of 4), for each block of `block`
+   * pixels: 2c floats at out, Σ (a − sa) then Σ (a − sa)·(b − sb) (sa, sb: c floats each);
+   * ⌈pixels / block⌉ blocks. Two threads take halves of the blocks: the same floats either way. */
+  channelMoments(args: { readonly a: number; readonly sa: number; readonly b: number; readonly sb: number; readonly pixels: number; readonly c: number; readonly block: number; readonly out: number }): void;
+  /** y (+)= A·(a − sa) [+ B·(b − sb)] + C per channel over [pixels, c] (c a multiple of 4), then
+   * relu if asked; y may be a. Element-wise, so exact on any number of threads. */
+  channelAffine(args: {
+    readonly a: number;
+    readonly sa: number;
+    readonly A: number;
+    readonly b?: { readonly x: number; readonly shift: number; readonly scale: number };
+    readonly C: number;
+    readonly y: number;
+    readonly pixels: number;
+    readonly c: number;
+    readonly accumulate?: boolean;
+    readonly relu?: boolean;
+  }): void;
   /** Stops helper threads. */
   dispose(): Promise<void>;
 }
@@ -232,7 +251,7 @@ function geometryArgs(g: ConvGeometry): number[] {
   return [g.batch, g.height, g.width, g.channels, ...g.kernel, ...g.stride, g.pad[0], g.pad[2], ...g.dilation, oh, ow];
 }
 
-const HELPER_EXPORTS = ["gemm", "depthwise", "patches", "block_combine", "strassen"];
+const HELPER_EXPORTS = ["gemm", "depthwise", "patches", "block_combine", "strassen", "channel_moments", "channel_affine"];
 
 /** Geometry arguments (as `geometryArgs`) for output rows [r0, r1) of one image: the window
  * shifted down r0 rows (a negative top pad) and r1 − r0 output rows. */
@@ -301,6 +320,8 @@ interface KernelExports {
   pad_image(...args: number[]): void;
   column_sums(...args: number[]): void;
   block_combine(...args: number[]): void;
+  channel_moments(...args: number[]): void;
+  channel_affine(...args: number[]): void;
   strassen(...args: number[]): void;
   depthwise_grad(...args: number[]): void;
   add_same(...args: number[]): void;
@@ -525,6 +546,34 @@ export function instantiateWasmKernels(
     },
     softmaxRows: ({ p, rows, len, scale, causalOffset = -1 }) => exports.softmax_rows(p, rows, len, scale, causalOffset),
     softmaxGrad: ({ y, dy, dx, rows, len, scale, accumulate }) => exports.softmax_grad(y, dy, dx, rows, len, scale, accumulate ? 1 : 0),
+    channelMoments({ a, sa, b, sb, pixels, c, block, out }) {
+      const blocks = Math.ceil(pixels / block);
+      const part = (b0: number, count: number) => {
+        const p0 = b0 * block;
+        return [a + 4 * p0 * c, sa, b + 4 * p0 * c, sb, Math.min(pixels, (b0 + count) * block) - p0, c, block, out + 8 * b0 * c];
+      };
+      if (!helper || blocks < 2 || pixels * c < PARALLEL_MIN_COMBINE_FLOATS) {
+        exports.channel_moments(...part(0, blocks));
+        return;
+      }
+      const b0 = blocks >> 1;
+      helper.start("channel_moments", part(0, b0));
+      runThenJoin(helper, () => exports.channel_moments(...part(b0, blocks - b0)));
+    },
+    channelAffine({ a, sa, A, b, C, y, pixels, c, accumulate = false, relu = false }) {
+      const flags = (b ? AFFINE_USE_B : 0) | (accumulate ? AFFINE_ACCUMULATE : 0) | (relu ? AFFINE_RELU : 0);
+      const part = (p0: number, count: number) => {
+        const shift = 4 * p0 * c;
+        return [a + shift, sa, A, b ? b.x + shift : 0, b?.shift ?? 0, b?.scale ?? 0, C, y + shift, count, c, flags];
+      };
+      if (!helper || pixels < 2 || pixels * c < PARALLEL_MIN_COMBINE_FLOATS) {
+        exports.channel_affine(...part(0, pixels));
+        return;
+      }
+      const p0 = pixels >> 1;
+      helper.start("channel_affine", part(0, p0));
+      runThenJoin(helper, () => exports.channel_affine(...part(p0, pixels - p0)));
+    },
     async dispose() {
       await helper?.dispose();
       helper = null;
