@@ -8,7 +8,7 @@
 // Channels not a multiple of 4, relu6 and arrays outside the kernels' memory go to the reference.
 import type { BackwardCall, ForwardCall, Kernel, SizeQuery } from "./kernel.ts";
 import { sizeOf } from "./kernel.ts";
-import { batchnormKernel } from "./kernels/batchnorm.ts";
+import { referenceKernels } from "./kernels/registry.ts";
 import type { WasmKernels } from "./wasm/kernels.ts";
 
 /** Pixels per block of sums: 4096 floats a tensor (16 KB; with the second one, in L1). */
@@ -29,11 +29,23 @@ function scratchFloats({ inShapes, maxBatch }: SizeQuery<"batchnorm">): number {
   return HEAD * c + 2 * c * Math.ceil(pixels / blockPixels(c));
 }
 
+/** The reference kernel, looked up in the registry (which `netc compile` cuts down to the ops a
+ * model uses, so a model without batchnorm carries none of it). */
+const reference = (): Kernel<"batchnorm"> => referenceKernels.batchnorm;
+
 /** The reference kernel with this kernel's scratch: what the arena must be planned with. */
 export const wasmBatchnormSizing: Kernel<"batchnorm"> = {
-  ...batchnormKernel,
-  scratchSize: (query) =>
-    Math.max(batchnormKernel.scratchSize?.(query) ?? 0, scratchFloats(query)),
+  params: (attrs, inShapes) => reference().params(attrs, inShapes),
+  forward: (call) => reference().forward(call),
+  backward: (call) => reference().backward(call),
+  get backwardReads() {
+    return reference()?.backwardReads;
+  },
+  get fusesActivation() {
+    return reference()?.fusesActivation;
+  },
+  savedSize: (query) => reference().savedSize?.(query) ?? 0,
+  scratchSize: (query) => Math.max(reference().scratchSize?.(query) ?? 0, scratchFloats(query)),
 };
 
 export function wasmBatchnorm(kernels: WasmKernels): Kernel<"batchnorm"> {
@@ -107,11 +119,11 @@ export function wasmBatchnorm(kernels: WasmKernels): Kernel<"batchnorm"> {
       } = call;
       const x = inputs[0]!;
       if (!ours(call, [x, output]) || activation === "relu6")
-        return batchnormKernel.forward(call);
+        return reference().forward(call);
       const [gamma, beta, runningMean, runningVar] = params;
       const c = channels(call.inShapes[0]);
       const pixels = (call.batch * sizeOf(call.inShapes[0])) / c;
-      if (training && pixels < 2) return batchnormKernel.forward(call); // its error
+      if (training && pixels < 2) return reference().forward(call); // its error
       const mean = saved.subarray(0, c);
       const invStd = saved.subarray(c, 2 * c);
       const variance = saved.subarray(2 * c, 3 * c);
@@ -171,7 +183,7 @@ export function wasmBatchnorm(kernels: WasmKernels): Kernel<"batchnorm"> {
       const [dx] = inGrads;
       const [dGamma, dBeta] = paramGrads;
       if (!ours(call, [x, outGrad, dx ?? null, dGamma ?? null, dBeta ?? null]))
-        return batchnormKernel.backward(call);
+        return reference().backward(call);
       const gamma = params[0]!;
       const c = channels(call.inShapes[0]);
       const mean = saved.subarray(0, c);
