@@ -51,6 +51,10 @@ export interface TrainOptions {
   readonly onEpoch?: (r: EpochReport) => void;
   /** Polled between steps; true stops training after saving a checkpoint (Ctrl-C). */
   readonly shouldStop?: () => boolean;
+  /** Threads the kernels use (default 1). Two split every large GEMM, patch copy and
+   * per-channel pass between them; the results equal one thread's up to float summation order,
+   * and are bit-identical from run to run for a given thread count. */
+  readonly threads?: 1 | 2;
 }
 
 export interface TrainResult {
@@ -113,6 +117,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     maxBatch: config.batch,
     training: true,
     seed: config.seed,
+    wasm: { threads: options.threads ?? 1 },
   });
   try {
     executor.setParams(new Map(options.init ?? initializeParams(graph, config.seed)));
