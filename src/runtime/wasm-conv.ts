@@ -132,8 +132,9 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
         );
         return;
       }
-      if (!keepsPatches(call)) return convKernel.forward(call);
-      forwardKeepingPatches(call);
+      if (keepsPatches(call)) return forwardThroughPatches(call, true);
+      if (handles(attrs) && inMemory([call.inputs[0], kernel, bias, output, scratch])) return forwardThroughPatches(call, false);
+      convKernel.forward(call);
     },
 
     backward(call) {
@@ -152,16 +153,28 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
         forEachPaddedChunk(call, (image, count, n0) =>
           kernels.convFilterGrad(paddedGeometry(call, count), { image, dy: outGrad.byteOffset + 4 * n0 * pixels * filters, filters, dw: dKernel.byteOffset }),
         );
-      } else if (dKernel) {
+        if (dx) inputGrad(call, dx);
+      } else if (dKernel && keepsPatches(call)) {
         filterGradFromPatches(call, dKernel);
+        if (dx) inputGrad(call, dx);
+      } else {
+        gradsThroughPatches(call, dKernel, dx);
       }
-      if (dx) inputGrad(call, dx);
     },
   };
 
-  /** Forward through the patch matrix, kept in `saved`, a cache-sized chunk of samples at a time. */
-  function forwardKeepingPatches(call: ConvCall): void {
-    const { attrs, batch, inputs, output, params, saved, gemm, activation } = call;
+  /** Samples per chunk whose patch matrix (or its gradient) stays in cache: at least one per
+   * thread, so that two threads each take a sample's patches (and their sums back into dX). */
+  function cachedChunk(call: ConvCall, patchRows: number, rowLen: number): number {
+    const fits = samplesThatFit(call.scratch, patchRows * rowLen);
+    return Math.min(fits, Math.max(kernels.threads, Math.floor(CACHED_FLOATS / (patchRows * rowLen))));
+  }
+
+  /** Forward through the patch matrix, a cache-sized chunk of samples at a time: kept in `saved`
+   * for backward, or in scratch. */
+  function forwardThroughPatches(call: ConvCall, keep: boolean): void {
+    const { attrs, batch, inputs, output, params, gemm, activation } = call;
+    const store = keep ? call.saved : call.scratch;
     const [kernel, bias] = params;
     const filters = attrs.filters;
     const pixels = call.outShape[0] * call.outShape[1];
@@ -169,14 +182,15 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
     const imageFloats = call.inShapes[0][0] * call.inShapes[0][1] * call.inShapes[0][2];
     // narrowGemm reads the kernel's rows as whole vectors: up to 3 floats past its end.
     const narrow = filters <= NARROW_FILTERS && inMemory([kernel, bias, output]) && readable(kernel, rowLen * filters);
-    const chunk = Math.max(1, Math.floor(CACHED_FLOATS / (pixels * rowLen)));
+    const chunk = keep ? Math.max(1, Math.floor(CACHED_FLOATS / (pixels * rowLen))) : cachedChunk(call, pixels, rowLen);
     for (let n0 = 0; n0 < batch; n0 += chunk) {
       const count = Math.min(chunk, batch - n0);
       const [rows, row0] = [count * pixels, n0 * pixels];
-      kernels.patches(geometry(call, count), inputs[0].byteOffset + 4 * n0 * imageFloats, saved.byteOffset + 4 * row0 * rowLen);
+      const at = keep ? row0 * rowLen : 0; // where this chunk's patches go in `store`
+      kernels.patches(geometry(call, count), inputs[0].byteOffset + 4 * n0 * imageFloats, store.byteOffset + 4 * at);
       if (!narrow) {
         // prettier-ignore
-        gemm.gemm(false, false, rows, filters, rowLen, saved, row0 * rowLen, rowLen, kernel, 0, filters, output, row0 * filters,
+        gemm.gemm(false, false, rows, filters, rowLen, store, at, rowLen, kernel, 0, filters, output, row0 * filters,
           filters, false, { bias, activation: activation ?? undefined });
         continue;
       }
@@ -184,7 +198,7 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
         m: rows,
         n: filters,
         k: rowLen,
-        a: saved.byteOffset + 4 * row0 * rowLen,
+        a: store.byteOffset + 4 * at,
         b: kernel.byteOffset,
         c: output.byteOffset + 4 * row0 * filters,
         bias: bias?.byteOffset,
@@ -193,7 +207,38 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
     }
   }
 
-  /** dW += patchesᵀ·dY from the kept patches, or patches built again a chunk at a time. */
+  /**
+   * Both gradients from patches built again a cache-sized chunk at a time: dW += patchesᵀ·dY,
+   * then the same scratch takes the patches' gradient dY·Wᵀ, added back into dX — so neither
+   * matrix leaves the cache (a whole-batch patch matrix would go to memory and back twice).
+   */
+  function gradsThroughPatches(call: BackwardCall<"conv">, dKernel: Float32Array | null, dx: Float32Array | null): void {
+    const { attrs, batch, inputs, params, scratch, gemm, outGrad } = call;
+    const filters = attrs.filters;
+    const pixels = call.outShape[0] * call.outShape[1];
+    const rowLen = patchFloats(call) / pixels;
+    const imageFloats = call.inShapes[0][0] * call.inShapes[0][1] * call.inShapes[0][2];
+    const chunk = cachedChunk(call, pixels, rowLen);
+    for (let n0 = 0; n0 < batch; n0 += chunk) {
+      const count = Math.min(chunk, batch - n0);
+      const dy = outGrad.byteOffset + 4 * n0 * pixels * filters;
+      if (dKernel) {
+        kernels.patches(geometry(call, count), inputs[0].byteOffset + 4 * n0 * imageFloats, scratch.byteOffset);
+        // prettier-ignore
+        kernels.narrowGemm({ m: rowLen, n: filters, k: count * pixels, a: scratch.byteOffset,
+          aRowStride: 1, aColStride: rowLen, b: dy, c: dKernel.byteOffset, accumulate: true });
+      }
+      if (!dx) continue;
+      // prettier-ignore
+      gemm.gemm(false, true, count * pixels, rowLen, filters,
+        outGrad, n0 * pixels * filters, filters, // A: this chunk's output gradient
+        params[0], 0, filters, // Bᵀ: the filters, transposed
+        scratch, 0, rowLen, false); // the patches' gradient
+      kernels.addPatches(geometry(call, count), scratch.byteOffset, dx.byteOffset + 4 * n0 * imageFloats);
+    }
+  }
+
+  /** dW += patchesᵀ·dY from the kept patches. */
   function filterGradFromPatches(call: BackwardCall<"conv">, dKernel: Float32Array): void {
     const { attrs, batch, inputs, saved, scratch, outGrad } = call;
     const pixels = call.outShape[0] * call.outShape[1];
