@@ -52,6 +52,17 @@ function patchFloats({ attrs, inShapes, outShape }: Pick<ConvQuery, "attrs" | "i
   return outShape[0] * outShape[1] * attrs.kernel[0] * attrs.kernel[1] * inShapes[0][2];
 }
 
+/** Floats of the filters packed transposed (Wᵀ as the input gradient's B) for any panel width
+ * up to 16 — a bound for sizing, before the kernels exist. */
+function packedFiltersBound({ attrs, inShapes }: Pick<ConvQuery, "attrs" | "inShapes">): number {
+  const rowLen = attrs.kernel[0] * attrs.kernel[1] * inShapes[0][2];
+  return Math.ceil(rowLen / 16) * 16 * attrs.filters + 4;
+}
+
+/** Output pixels a filter-gradient product should sum at least per call, so that writing dW
+ * back (rowLen × filters floats) costs little next to the product. */
+const MIN_FILTER_GRAD_ROWS = 256;
+
 function geometry({ attrs, inShapes }: ConvCall, batch: number): ConvGeometry {
   const [height, width, channels] = inShapes[0];
   return { batch, height, width, channels, kernel: attrs.kernel, stride: attrs.stride, pad: attrs.pad, dilation: attrs.dilation };
@@ -63,7 +74,9 @@ export const wasmConvSizing: Kernel<"conv"> = {
   scratchSize(query) {
     const reference = convKernel.scratchSize!(query);
     // A padded copy of at least one sample for the implicit convs.
-    return implicit(query.attrs) && padded(query.attrs) ? Math.max(reference, paddedFloats(query)) : reference;
+    if (implicit(query.attrs)) return padded(query.attrs) ? Math.max(reference, paddedFloats(query)) : reference;
+    // Training's patch path: the filters packed transposed once per backward, after the patches.
+    return handles(query.attrs) && query.training ? reference + packedFiltersBound(query) : reference;
   },
   savedSize(query) {
     const floats = query.maxBatch * patchFloats(query);
@@ -213,12 +226,19 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
    * matrix leaves the cache (a whole-batch patch matrix would go to memory and back twice).
    */
   function gradsThroughPatches(call: BackwardCall<"conv">, dKernel: Float32Array | null, dx: Float32Array | null): void {
-    const { attrs, batch, inputs, params, scratch, gemm, outGrad } = call;
+    const { attrs, batch, inputs, params, scratch, outGrad } = call;
     const filters = attrs.filters;
     const pixels = call.outShape[0] * call.outShape[1];
     const rowLen = patchFloats(call) / pixels;
     const imageFloats = call.inShapes[0][0] * call.inShapes[0][1] * call.inShapes[0][2];
-    const chunk = cachedChunk(call, pixels, rowLen);
+    // Wᵀ packed once at the end of scratch (not once per chunk, as a GEMM call would).
+    const packedFloats = kernels.packedBFloats(filters, rowLen);
+    const packedAt = 4 * Math.floor((scratch.length - packedFloats) / 4);
+    const fits = Math.max(1, Math.floor(packedAt / (pixels * rowLen)));
+    if (dx && packedAt < pixels * rowLen) return convKernel.backward(call); // planned otherwise
+    if (dx) kernels.packB({ k: filters, n: rowLen, b: params[0].byteOffset, ldb: filters, transposed: true, dst: scratch.byteOffset + 4 * packedAt });
+    const cached = Math.max(kernels.threads, Math.ceil(MIN_FILTER_GRAD_ROWS / pixels), Math.floor(CACHED_FLOATS / (pixels * rowLen)));
+    const chunk = Math.min(fits, cached);
     for (let n0 = 0; n0 < batch; n0 += chunk) {
       const count = Math.min(chunk, batch - n0);
       const dy = outGrad.byteOffset + 4 * n0 * pixels * filters;
@@ -229,11 +249,8 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
           aRowStride: 1, aColStride: rowLen, b: dy, c: dKernel.byteOffset, accumulate: true });
       }
       if (!dx) continue;
-      // prettier-ignore
-      gemm.gemm(false, true, count * pixels, rowLen, filters,
-        outGrad, n0 * pixels * filters, filters, // A: this chunk's output gradient
-        params[0], 0, filters, // Bᵀ: the filters, transposed
-        scratch, 0, rowLen, false); // the patches' gradient
+      // The patches' gradient dY·Wᵀ, over this chunk's patches.
+      kernels.gemm({ m: count * pixels, n: rowLen, k: filters, a: dy, bPacked: scratch.byteOffset + 4 * packedAt, c: scratch.byteOffset });
       kernels.addPatches(geometry(call, count), scratch.byteOffset, dx.byteOffset + 4 * n0 * imageFloats);
     }
   }
