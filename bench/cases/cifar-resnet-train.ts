@@ -67,6 +67,9 @@ const imagesPerSecond = (ms: number) => Math.round((1000 * BATCH) / ms);
 interface NetcRun {
   readonly timing: Timing;
   readonly firstLoss: number;
+  /** Mean CPU milliseconds per step (all threads): on a shared machine, wall time also counts
+   * waiting for a core. */
+  readonly cpuMs: number;
 }
 
 async function runNetc(
@@ -109,7 +112,11 @@ async function runNetc(
       maxRuns: 40,
       minTimeMs: ctx.quick ? 2000 : 8000,
     });
-    return { timing, firstLoss };
+    const cpuSteps = ctx.quick ? 3 : 10;
+    const before = process.cpuUsage();
+    for (let i = 0; i < cpuSteps; i++) step();
+    const used = process.cpuUsage(before);
+    return { timing, firstLoss, cpuMs: (used.user + used.system) / 1000 / cpuSteps };
   } finally {
     await dispose();
   }
@@ -165,7 +172,7 @@ export const cifarResnetTrainCase: BenchCase = {
     const measurements: Measurement[] = [];
     const one = await runNetc(1, task, ctx);
     ctx.log(
-      `  cifar-resnet-train netc 1 thread: ${one.timing.medianMs.toFixed(1)} ms/step, ${imagesPerSecond(one.timing.medianMs)} images/s, first loss ${one.firstLoss.toFixed(5)}`,
+      `  cifar-resnet-train netc 1 thread: ${one.timing.medianMs.toFixed(1)} ms/step (CPU ${one.cpuMs.toFixed(1)}), ${imagesPerSecond(one.timing.medianMs)} images/s, first loss ${one.firstLoss.toFixed(5)}`,
     );
     measurements.push({
       implementation: "netc-wasm (1 thread)",
@@ -173,7 +180,7 @@ export const cifarResnetTrainCase: BenchCase = {
       baseline: true,
       timing: one.timing,
       ratioToNetc: 1,
-      note: `${imagesPerSecond(one.timing.medianMs)} images/s`,
+      note: `${imagesPerSecond(one.timing.medianMs)} images/s; CPU ${one.cpuMs.toFixed(0)} ms/step = ${imagesPerSecond(one.cpuMs)} images/CPU-s`,
     });
     const two = await runNetc(2, task, ctx);
     ctx.log(
@@ -200,7 +207,7 @@ export const cifarResnetTrainCase: BenchCase = {
             `PyTorch's first loss ${t.first_loss} differs from netc's ${one.firstLoss}: not the same model`,
           );
         ctx.log(
-          `  cifar-resnet-train PyTorch ${torch.torch} ${layout}: ${t.median_ms.toFixed(1)} ms/step, ${imagesPerSecond(t.median_ms)} images/s`,
+          `  cifar-resnet-train PyTorch ${torch.torch} ${layout}: ${t.median_ms.toFixed(1)} ms/step, ${imagesPerSecond(t.median_ms)} images/s; CPU ${t.cpu_ms.toFixed(1)} ms/step`,
         );
         measurements.push({
           implementation: `PyTorch ${torch.torch} ${layout === "nchw" ? "NCHW" : "channels_last"} (1 thread)`,
@@ -213,7 +220,9 @@ export const cifarResnetTrainCase: BenchCase = {
           },
           ratioToNetc: t.median_ms / one.timing.medianMs,
           errorVsNetc: diff,
-          note: `${imagesPerSecond(t.median_ms)} images/s; netc 1 thread = ${(t.median_ms / one.timing.medianMs).toFixed(2)}× its speed`,
+          note:
+            `${imagesPerSecond(t.median_ms)} images/s; netc 1 thread = ${(t.median_ms / one.timing.medianMs).toFixed(2)}× its speed ` +
+            `(per CPU-second: ${(t.cpu_ms / one.cpuMs).toFixed(2)}×)`,
         });
       }
     }
