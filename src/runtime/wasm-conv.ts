@@ -146,7 +146,8 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
         return;
       }
       if (keepsPatches(call)) return forwardThroughPatches(call, true);
-      if (handles(attrs) && inMemory([call.inputs[0], kernel, bias, output, scratch])) return forwardThroughPatches(call, false);
+      // Training only: inference keeps the reference kernel's whole-batch GEMM on cached weights.
+      if (call.training && handles(attrs) && inMemory([call.inputs[0], kernel, bias, output, scratch])) return forwardThroughPatches(call, false);
       convKernel.forward(call);
     },
 
@@ -195,12 +196,27 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
     const imageFloats = call.inShapes[0][0] * call.inShapes[0][1] * call.inShapes[0][2];
     // narrowGemm reads the kernel's rows as whole vectors: up to 3 floats past its end.
     const narrow = filters <= NARROW_FILTERS && inMemory([kernel, bias, output]) && readable(kernel, rowLen * filters);
-    const chunk = keep ? Math.max(1, Math.floor(CACHED_FLOATS / (pixels * rowLen))) : cachedChunk(call, pixels, rowLen);
+    let chunk = keep ? Math.max(1, Math.floor(CACHED_FLOATS / (pixels * rowLen))) : cachedChunk(call, pixels, rowLen);
+    // Training plans room at the end of scratch to pack the filters once per forward (a GEMM
+    // call would pack them again for every chunk).
+    const packedFloats = kernels.packedBFloats(rowLen, filters);
+    const packedAt = 4 * Math.floor((call.scratch.length - packedFloats) / 4);
+    const prepacked = !narrow && call.training && packedAt >= (keep ? 0 : pixels * rowLen);
+    if (prepacked) {
+      if (!keep) chunk = Math.min(chunk, Math.floor(packedAt / (pixels * rowLen)));
+      kernels.packB({ k: rowLen, n: filters, b: kernel.byteOffset, dst: call.scratch.byteOffset + 4 * packedAt });
+    }
     for (let n0 = 0; n0 < batch; n0 += chunk) {
       const count = Math.min(chunk, batch - n0);
       const [rows, row0] = [count * pixels, n0 * pixels];
       const at = keep ? row0 * rowLen : 0; // where this chunk's patches go in `store`
       kernels.patches(geometry(call, count), inputs[0].byteOffset + 4 * n0 * imageFloats, store.byteOffset + 4 * at);
+      if (prepacked) {
+        // prettier-ignore
+        kernels.gemm({ m: rows, n: filters, k: rowLen, a: store.byteOffset + 4 * at, bPacked: call.scratch.byteOffset + 4 * packedAt,
+          c: output.byteOffset + 4 * row0 * filters, bias: bias?.byteOffset, activation: activation ?? undefined });
+        continue;
+      }
       if (!narrow) {
         // prettier-ignore
         gemm.gemm(false, false, rows, filters, rowLen, store, at, rowLen, kernel, 0, filters, output, row0 * filters,
