@@ -59,6 +59,12 @@ function packedFiltersBound({ attrs, inShapes }: Pick<ConvQuery, "attrs" | "inSh
   return Math.ceil(rowLen / 16) * 16 * attrs.filters + 4;
 }
 
+/** From this patch-row length (2 KB and more between a patch column's k steps, which then
+ * crowd a few L1 sets), the filter gradient runs as the backend's GEMM on the patches packed
+ * in panels rather than as `narrowGemm` reading them transposed in place (64→64 and 128→128
+ * 3×3 layers of the CIFAR ResNet: 51–54 → 47–49 ms a backward; 32→32 ones lose with it). */
+const PACKED_FILTER_GRAD_ROW_LEN = 512;
+
 /** Output pixels a filter-gradient product should sum at least per call, so that writing dW
  * back (rowLen × filters floats) costs little next to the product. */
 const MIN_FILTER_GRAD_ROWS = 256;
@@ -260,15 +266,30 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
       const dy = outGrad.byteOffset + 4 * n0 * pixels * filters;
       if (dKernel) {
         kernels.patches(geometry(call, count), inputs[0].byteOffset + 4 * n0 * imageFloats, scratch.byteOffset);
-        // prettier-ignore
-        kernels.narrowGemm({ m: rowLen, n: filters, k: count * pixels, a: scratch.byteOffset,
-          aRowStride: 1, aColStride: rowLen, b: dy, c: dKernel.byteOffset, accumulate: true });
+        filterGrad(call, dKernel, scratch, 0, n0, count);
       }
       if (!dx) continue;
       // The patches' gradient dY·Wᵀ, over this chunk's patches.
       kernels.gemm({ m: count * pixels, n: rowLen, k: filters, a: dy, bPacked: scratch.byteOffset + 4 * packedAt, c: scratch.byteOffset });
       kernels.addPatches(geometry(call, count), scratch.byteOffset, dx.byteOffset + 4 * n0 * imageFloats);
     }
+  }
+
+  /** dW += patchesᵀ·dY for `count` samples from n0, their patches at `patches[at…]`. */
+  function filterGrad(call: BackwardCall<"conv">, dKernel: Float32Array, patches: Float32Array, at: number, n0: number, count: number): void {
+    const { attrs, outGrad } = call;
+    const filters = attrs.filters;
+    const pixels = call.outShape[0] * call.outShape[1];
+    const rowLen = patchFloats(call) / pixels;
+    if (rowLen >= PACKED_FILTER_GRAD_ROW_LEN) {
+      // prettier-ignore
+      call.gemm.gemm(true, false, rowLen, filters, count * pixels, patches, at, rowLen, outGrad, n0 * pixels * filters, filters,
+        dKernel, 0, filters, true);
+      return;
+    }
+    // prettier-ignore
+    kernels.narrowGemm({ m: rowLen, n: filters, k: count * pixels, a: patches.byteOffset + 4 * at, aRowStride: 1, aColStride: rowLen,
+      b: outGrad.byteOffset + 4 * n0 * pixels * filters, c: dKernel.byteOffset, accumulate: true });
   }
 
   /** dW += patchesᵀ·dY from the kept patches. */
@@ -282,10 +303,7 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
     for (let n0 = 0; n0 < batch; n0 += chunk) {
       const count = Math.min(chunk, batch - n0);
       if (!kept) kernels.patches(geometry(call, count), inputs[0].byteOffset + 4 * n0 * imageFloats, scratch.byteOffset);
-      // prettier-ignore
-      kernels.narrowGemm({ m: rowLen, n: attrs.filters, k: count * pixels, a: (kept ? saved : scratch).byteOffset,
-        aRowStride: 1, aColStride: rowLen, b: outGrad.byteOffset + 4 * n0 * pixels * attrs.filters,
-        c: dKernel.byteOffset, accumulate: true });
+      filterGrad(call, dKernel, kept ? saved : scratch, 0, n0, count);
     }
   }
 

@@ -174,6 +174,20 @@ function residualNet(): Program {
   return b.build([b.op({ op: "dense", units: 3, bias: true }, t, [3])]);
 }
 
+/** A 3×3 conv over 64 channels on an h×w image: patch rows of 576 floats, whose filter gradient
+ * runs on the packed GEMM (A transposed, packed in panels) rather than the narrow one; then a
+ * stride-2 one. */
+function wideConvNet(h: number, w: number): Program {
+  const b = new ProgramBuilder();
+  const [h2, w2] = [Math.ceil(h / 2), Math.ceil(w / 2)];
+  let t = b.input("x", [h, w, 64]);
+  t = b.op(conv(24, 3, { pad: [1, 1, 1, 1], bias: false }), t, [h, w, 24]);
+  t = b.op({ op: "relu" }, t, [h, w, 24]);
+  t = b.op(conv(20, 3, { stride: [2, 2], pad: [1, 1, 1, 1] }), t, [h2, w2, 20]);
+  t = b.op({ op: "flatten" }, t, [h2 * w2 * 20]);
+  return b.build([b.op({ op: "dense", units: 3, bias: true }, t, [3])]);
+}
+
 interface StepResult {
   output: Float32Array;
   grads: Map<string, Float32Array>;
@@ -249,6 +263,11 @@ describe("WebAssembly training paths", () => {
 
   it("batchnorm with batch statistics and residual adds (a small CIFAR ResNet): gradients and running stats", async () => {
     await compare(residualNet(), 6, true);
+  });
+
+  it("convs over 64 channels (576-float patch rows: the packed filter gradient), patches kept or rebuilt", async () => {
+    await compare(wideConvNet(5, 6), 4, true); // the patches kept from forward
+    await compare(wideConvNet(32, 32), 8, true); // 8 × 1024 × 576 floats: rebuilt in cached chunks
   });
 
   it("a conv whose patches are too large to keep rebuilds them in backward", async () => {
