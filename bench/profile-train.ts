@@ -1,6 +1,7 @@
-// `npx tsx bench/profile-train.ts [file.net]`: where one training step's time goes — each node's
-// forward and backward on the WebAssembly backend, the loss and the optimizer — for the LeNet-5
-// step of bench/cases/lenet-train.ts (batch 64, Adam): minimum and median over 100 steps.
+// `npx tsx bench/profile-train.ts [file.net] [batch] [steps]`: where one training step's time
+// goes — each node's forward and backward on the WebAssembly backend, the loss and the optimizer
+// — for the LeNet-5 step of bench/cases/lenet-train.ts (batch 64, Adam) or another example's:
+// minimum and median over `steps` (default 100) steps after 10 of warm-up.
 import { createExecutor } from "../src/runtime/executor.ts";
 import { initializeParams, referenceKernels, sliceProgram } from "../src/runtime/index.ts";
 import type { Kernel, KernelTable } from "../src/runtime/kernel.ts";
@@ -12,9 +13,9 @@ import { createWasmKernels } from "../src/runtime/wasm/kernels.ts";
 import { loadExample, sineInput } from "./models.ts";
 import { nodeOfCall } from "./node-of-call.ts";
 
-const BATCH = 64;
-const STEPS = 110;
 const file = process.argv[2] ?? "lenet5.net";
+const BATCH = Number(process.argv[3] ?? 64);
+const STEPS = 10 + Number(process.argv[4] ?? 100);
 const graph = loadExample(file);
 const program = sliceProgram(graph, [graph.nodes[graph.outputs[0]!]!.inputs[0]!]);
 const classes = program.nodes[program.outputs[0]!]!.shape.at(-1)!;

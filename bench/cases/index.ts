@@ -2,6 +2,7 @@
 // bench/cases/<name>.ts exporting a BenchCase and list it here.
 import type { BenchCase } from "../harness.ts";
 import { charGptTrainCase } from "./char-gpt-train.ts";
+import { cifarResnetTrainCase, mobilenetTrainCase } from "./cnn-train.ts";
 import { emittedCase } from "./emitted.ts";
 import { gemmCase } from "./gemm.ts";
 import { layersCase } from "./layers.ts";
@@ -17,6 +18,8 @@ export const CASES: readonly BenchCase[] = [
   mobilenetCase,
   lenetTrainCase,
   charGptTrainCase,
+  cifarResnetTrainCase,
+  mobilenetTrainCase,
   vitForwardCase,
   gemmCase,
   layersCase,

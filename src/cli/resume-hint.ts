@@ -13,6 +13,8 @@ export interface ResumeOptions {
   readonly params: Record<string, ParamValue>;
   readonly data: string;
   readonly batch?: number;
+  /** A resumed run equals an uninterrupted one on the same thread count. */
+  readonly threads?: number;
   readonly json: boolean;
 }
 
@@ -26,6 +28,7 @@ export function resumeCommand(
   for (const [name, value] of Object.entries(opts.params)) words.push("--param", `${name}=${String(value)}`);
   words.push("--data", opts.data, "--epochs", String(run.epochs));
   if (opts.batch !== undefined) words.push("--batch", String(opts.batch));
+  if (opts.threads !== undefined) words.push("--threads", String(opts.threads));
   words.push("--resume", run.checkpoint, "--out", run.out);
   if (opts.json) words.push("--json");
   return words.map(shellQuote).join(" ");

@@ -1,5 +1,7 @@
 // `netc train FILE [--model M] [--param k=v] [--data ...] [--epochs n] [--batch n] [--init W]
-// [--out W] [--resume CKPT] [--json] [--plot curves.svg|png]`: train per the model's `train` section.
+// [--out W] [--resume CKPT] [--threads n] [--json] [--plot curves.svg|png]`: train per the model's
+// `train` section.
+import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import type { ParamValue } from "../check/index.ts";
 import { loadData } from "../data/load-data.ts";
@@ -31,6 +33,8 @@ export interface TrainCommandOptions {
   readonly json: boolean;
   /** Redraw the training curves into this .svg/.png after every epoch. */
   readonly plot?: string;
+  /** Threads the kernels use (default: all cores; at most 2 are used). */
+  readonly threads?: number;
 }
 
 const INTERRUPTED = 130;
@@ -120,6 +124,11 @@ function baselineLine(b: CharacterBaseline): string {
   return `bigram baseline on the same split: val_loss ${b.bigram_val_loss.toFixed(4)}  perplexity ${b.bigram_val_perplexity.toFixed(2)}`;
 }
 
+/** The kernels run on one thread or two: `--threads`, else every core there is, capped at 2. */
+function kernelThreads(requested: number | undefined): 1 | 2 {
+  return Math.min(requested ?? availableParallelism(), 2) >= 2 ? 2 : 1;
+}
+
 export async function runTrain(file: string, opts: TrainCommandOptions): Promise<number> {
   if (opts.plot !== undefined) pictureFormat(opts.plot, "--plot");
   const { graph } = loadGraph(file, opts);
@@ -174,6 +183,7 @@ export async function runTrain(file: string, opts: TrainCommandOptions): Promise
       data,
       init,
       resumeFrom: opts.resume,
+      threads: kernelThreads(opts.threads),
       checkpointPath,
       shouldStop: () => interrupted,
       onProgress: (p) => {
@@ -222,6 +232,7 @@ export function registerTrain(program: Command): void {
     .option("--init <weights>", "start from these weights (safetensors), e.g. to fine-tune")
     .option("--out <weights>", "where to write the trained weights (default: <model>.safetensors)")
     .option("--resume <checkpoint>", "continue from a checkpoint written by an earlier run")
+    .option("--threads <n>", "threads for the kernels (default: all cores; the kernels use at most 2)", integerOption("--threads", 1, 1024))
     .option("--json", "NDJSON events on stdout", false)
     .option("--plot <picture>", "redraw the training curves into this .svg or .png after every epoch")
     .action(async (file: string, opts: TrainCommandOptions & { param: Record<string, ParamValue> }) => {

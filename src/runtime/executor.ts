@@ -156,10 +156,20 @@ class PlannedExecutor implements Executor {
     plan.sharesBufferOf.forEach((producer, i) => {
       if (producer >= 0) this.activations[i] = this.activations[producer];
     });
-    this.activationGrads = timeline.grad.map((slot) => (slot < 0 ? null : slotView(slot)));
+    // One view per slot: nodes whose gradients alias (a residual add's inputs) share the very
+    // array, which is how the add kernels know to skip them; each slot is zeroed once.
+    const gradViews = new Map<number, Float32Array>();
+    this.activationGrads = timeline.grad.map((slot) => {
+      if (slot < 0) return null;
+      if (!gradViews.has(slot)) gradViews.set(slot, slotView(slot));
+      return gradViews.get(slot)!;
+    });
     this.zeroAt = Array.from({ length: 2 * n }, () => [] as number[]);
+    const zeroed = new Set<number>();
     timeline.grad.forEach((slot, i) => {
-      if (slot >= 0) this.zeroAt[lifetimes[slot].start].push(i);
+      if (slot < 0 || zeroed.has(slot)) return;
+      zeroed.add(slot);
+      this.zeroAt[lifetimes[slot].start].push(i);
     });
 
     const foldOf = new Map<number, BatchnormFold>(plan.folds.map((f) => [f.layer, f]));

@@ -122,6 +122,7 @@ export function planExecution(program: Program, options: PlanOptions): Execution
   const workspaceBase = scratchBase + scratchFloats;
   const timelineBase = align4(workspaceBase + Math.ceil(backend.workspaceBytes / 4));
 
+  const gradAliasOf = training ? residualGradAliases(program, consumers, isOutput, needsGrad) : [];
   const timeline = planTimeline(
     nodes.map((node, i) => {
       const reads = kernels[i].backwardReads ?? { inputs: true, output: true };
@@ -142,6 +143,7 @@ export function planExecution(program: Program, options: PlanOptions): Execution
         readsInputs: reads.inputs,
         readsOutput: reads.output,
         consumers: fusedWith === undefined ? consumers[i] : consumers[fusedWith],
+        gradAliasOf: gradAliasOf[i] ?? -1,
       };
     }),
   );
@@ -176,6 +178,32 @@ export function planMemory(program: Program, options: PlanOptions): MemoryPlan {
     activationBytes: 4 * plan.placement.total,
     totalBytes: 4 * plan.totalFloats,
   };
+}
+
+/**
+ * In training: the gradient of an `add`'s input is the add's output gradient itself when the add
+ * is the input's only reader and stretched nothing (a residual sum), so those inputs share the
+ * add's gradient buffer and its backward copies nothing (the add kernels skip an input whose
+ * gradient is their output gradient). −1 where a node keeps its own.
+ */
+function residualGradAliases(
+  program: Program,
+  consumers: readonly number[][],
+  isOutput: readonly boolean[],
+  needsGrad: readonly boolean[],
+): number[] {
+  const alias = program.nodes.map(() => -1);
+  for (const node of program.nodes) {
+    if (node.attrs.op !== "add" || !needsGrad[node.id]) continue;
+    const size = sizeOf(node.shape);
+    const distinct = new Set(node.inputs).size === node.inputs.length;
+    for (const id of node.inputs) {
+      const input = program.nodes[id];
+      const sole = consumers[id].length === 1 && !isOutput[id] && input.attrs.op !== "input";
+      if (distinct && sole && needsGrad[id] && sizeOf(input.shape) === size) alias[id] = node.id;
+    }
+  }
+  return alias;
 }
 
 /** Layers whose weights a following inference batchnorm folds into (per output channel). */

@@ -18,6 +18,9 @@ export interface TimelineNode {
   readonly readsInputs: boolean;
   readonly readsOutput: boolean;
   readonly consumers: readonly number[];
+  /** A node whose gradient buffer this node's gradient is (−1 or absent: its own): the input
+   * of a residual add, whose gradient is the add's output gradient itself. */
+  readonly gradAliasOf?: number;
 }
 
 export interface Timeline {
@@ -51,12 +54,22 @@ export function planTimeline(nodes: readonly TimelineNode[]): Timeline {
 
   // A gradient lives from its first writer (its last consumer's backward; step n for an output,
   // seeded before any backward) to its own backward (to the end for a program input).
+  const aliasOf = (i: number) => nodes[i]!.gradAliasOf ?? -1;
   const grad = nodes.map((node, i) => {
-    if (!node.hasGrad) return -1;
+    if (!node.hasGrad || aliasOf(i) >= 0) return -1;
     const writers = node.consumers.filter((j) => nodes[j].needsGrad);
     const start = node.isOutput ? n : back(Math.max(...writers));
     return add(node.outputFloats, start, node.isInput ? end : back(i));
   });
+  // An aliased gradient is its target's buffer, kept until the aliasing node's backward too
+  // (later nodes first, so a chain of adds resolves to its last one).
+  for (let i = n - 1; i >= 0; i--) {
+    const target = aliasOf(i);
+    if (!nodes[i]!.hasGrad || target < 0) continue;
+    const slot = grad[target]!;
+    grad[i] = slot;
+    lifetimes[slot] = { ...lifetimes[slot]!, end: Math.max(lifetimes[slot]!.end, back(i)) };
+  }
 
   const saved = nodes.map((node, i) => add(node.savedFloats, i, node.needsGrad ? back(i) : i));
   return { activation, grad, saved, lifetimes };

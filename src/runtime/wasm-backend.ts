@@ -8,7 +8,7 @@ import { createArena } from "./arena.ts";
 import type { Backend } from "./backend.ts";
 import type { Executor, ExecutorOptions } from "./executor.ts";
 import { createExecutor } from "./executor.ts";
-import type { Gemm } from "./gemm.ts";
+import type { FusedActivation, Gemm } from "./gemm.ts";
 import { jsGemm } from "./gemm.ts";
 import type { Kernel } from "./kernel.ts";
 import type { Program } from "./ops.ts";
@@ -24,6 +24,7 @@ import { attentionWorkspaceFloats } from "./wasm/attention-kernel.ts";
 import { wasmLayerKernels } from "./wasm-layer-kernels.ts";
 import { wasmConv, wasmConvSizing } from "./wasm-conv.ts";
 import { wasmDepthwise, wasmDepthwiseSizing } from "./wasm-depthwise.ts";
+import { wasmBatchnorm, wasmBatchnormSizing } from "./wasm-batchnorm.ts";
 
 /** Default workspace: 4 MiB of packed B panels. */
 const DEFAULT_WORKSPACE_BYTES = 1 << 22;
@@ -116,7 +117,7 @@ export function wasmBackend(kernels: WasmKernels, workspaceBytes = DEFAULT_WORKS
   return {
     workspaceBytes,
     sharedMemory: kernels.threads === 2,
-    kernels: { depthwise: wasmDepthwise(kernels), conv: wasmConv(kernels), ...wasmLayerKernels(kernels) },
+    kernels: { depthwise: wasmDepthwise(kernels), conv: wasmConv(kernels), batchnorm: wasmBatchnorm(kernels), ...wasmLayerKernels(kernels) },
     bind(arena) {
       if (arena.memory !== kernels.memory) return jsGemm;
       const cacheBytes = arena.constantBytes ? Math.max(0, arena.workspaceBytes - STAGING_BYTES) : 0;
@@ -148,7 +149,7 @@ export function createWasmArena(
 ) {
   const workspaceBytes = (options.workspaceBytes ?? DEFAULT_WORKSPACE_BYTES) + packedWeightBytes(program, options.training);
   // The backend's kernels plan their own sizes (the training conv keeps its patches).
-  const sizing: Backend = { workspaceBytes, sharedMemory: shared, kernels: { conv: wasmConvSizing, depthwise: wasmDepthwiseSizing }, bind: () => jsGemm };
+  const sizing: Backend = { workspaceBytes, sharedMemory: shared, kernels: { conv: wasmConvSizing, depthwise: wasmDepthwiseSizing, batchnorm: wasmBatchnormSizing }, bind: () => jsGemm };
   const { memory } = createArena(planMemory(program, { ...options, backend: sizing }).totalBytes, shared);
   return { memory, workspaceBytes };
 }
@@ -196,6 +197,47 @@ function wasmGeometry(g: JsConvGeometry, batch: number): ConvGeometry {
 function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: number, cache: PackedWeights): Gemm {
   const buffer = kernels.memory.buffer;
   const panel = kernels.panelWidth;
+  /**
+   * op(A)·B with A stored transposed ([k, m], row stride lda: a weight gradient Xᵀ·dY). Read in
+   * place, each k step of a row tile is a row of A lda floats further on — with lda a multiple
+   * of 512 bytes, all in one or two L1 sets, so every load misses. Instead each slice of K rows
+   * of A is packed as packB packs B (panels of `panel` columns, each k step's panel row one
+   * 64-byte line), and every panel of C's rows is a GEMM reading it with strides (1, panel).
+   * False when the workspace cannot hold a slice of both.
+   */
+  function transposedAGemm(
+    m: number, n: number, k: number, a: number, lda: number, b: Float32Array, bOff: number, ldb: number, transB: boolean,
+    c: number, ldc: number, accumulate: boolean, bias: number | undefined, activation: FusedActivation | undefined,
+  ): boolean {
+    const [paddedM, paddedN] = [Math.ceil(m / panel) * panel, Math.ceil(n / panel) * panel];
+    const kStep = Math.floor(workspaceFloats / (paddedM + paddedN));
+    if (kStep < 1) return false;
+    const aPacked = workspace + 4 * kStep * paddedN;
+    for (let k0 = 0; k0 < k; k0 += kStep) {
+      const rows = Math.min(kStep, k - k0);
+      const last = k0 + rows >= k;
+      kernels.packB({ k: rows, n, b: b.byteOffset + 4 * (bOff + (transB ? k0 : k0 * ldb)), ldb, transposed: transB, dst: workspace });
+      kernels.packB({ k: rows, n: m, b: a + 4 * k0 * lda, ldb: lda, dst: aPacked });
+      for (let i0 = 0; i0 < m; i0 += panel) {
+        kernels.gemm({
+          m: Math.min(panel, m - i0),
+          n,
+          k: rows,
+          a: aPacked + 4 * i0 * rows,
+          aRowStride: 1,
+          aColStride: panel,
+          bPacked: workspace,
+          c: c + 4 * i0 * ldc,
+          ldc,
+          accumulate: accumulate || k0 > 0,
+          bias: last ? bias : undefined,
+          activation: last ? activation : undefined,
+        });
+      }
+    }
+    return true;
+  }
+
   return {
     paramsChanged: () => cache.clear(),
     softmaxRows(scores, at, rows, len, scale, causal, offset) {
@@ -293,6 +335,7 @@ function wasmGemm(kernels: WasmKernels, workspace: number, workspaceFloats: numb
         });
         return;
       }
+      if (transA && transposedAGemm(m, n, k, at(a, aOff), lda, b, bOff, ldb, transB, at(c, cOff), ldc, accumulate, biasAt, epilogue?.activation)) return;
       for (let k0 = 0; k0 < k; k0 += kStep) {
         const rows = Math.min(kStep, k - k0);
         const last = k0 + rows >= k;

@@ -52,6 +52,23 @@ function patchFloats({ attrs, inShapes, outShape }: Pick<ConvQuery, "attrs" | "i
   return outShape[0] * outShape[1] * attrs.kernel[0] * attrs.kernel[1] * inShapes[0][2];
 }
 
+/** Floats of the filters packed transposed (Wᵀ as the input gradient's B) for any panel width
+ * up to 16 — a bound for sizing, before the kernels exist. */
+function packedFiltersBound({ attrs, inShapes }: Pick<ConvQuery, "attrs" | "inShapes">): number {
+  const rowLen = attrs.kernel[0] * attrs.kernel[1] * inShapes[0][2];
+  return Math.ceil(rowLen / 16) * 16 * attrs.filters + 4;
+}
+
+/** From this patch-row length (2 KB and more between a patch column's k steps, which then
+ * crowd a few L1 sets), the filter gradient runs as the backend's GEMM on the patches packed
+ * in panels rather than as `narrowGemm` reading them transposed in place (64→64 and 128→128
+ * 3×3 layers of the CIFAR ResNet: 51–54 → 47–49 ms a backward; 32→32 ones lose with it). */
+const PACKED_FILTER_GRAD_ROW_LEN = 512;
+
+/** Output pixels a filter-gradient product should sum at least per call, so that writing dW
+ * back (rowLen × filters floats) costs little next to the product. */
+const MIN_FILTER_GRAD_ROWS = 256;
+
 function geometry({ attrs, inShapes }: ConvCall, batch: number): ConvGeometry {
   const [height, width, channels] = inShapes[0];
   return { batch, height, width, channels, kernel: attrs.kernel, stride: attrs.stride, pad: attrs.pad, dilation: attrs.dilation };
@@ -63,7 +80,9 @@ export const wasmConvSizing: Kernel<"conv"> = {
   scratchSize(query) {
     const reference = convKernel.scratchSize!(query);
     // A padded copy of at least one sample for the implicit convs.
-    return implicit(query.attrs) && padded(query.attrs) ? Math.max(reference, paddedFloats(query)) : reference;
+    if (implicit(query.attrs)) return padded(query.attrs) ? Math.max(reference, paddedFloats(query)) : reference;
+    // Training's patch path: the filters packed transposed once per backward, after the patches.
+    return handles(query.attrs) && query.training ? reference + packedFiltersBound(query) : reference;
   },
   savedSize(query) {
     const floats = query.maxBatch * patchFloats(query);
@@ -132,8 +151,10 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
         );
         return;
       }
-      if (!keepsPatches(call)) return convKernel.forward(call);
-      forwardKeepingPatches(call);
+      if (keepsPatches(call)) return forwardThroughPatches(call, true);
+      // Training only: inference keeps the reference kernel's whole-batch GEMM on cached weights.
+      if (call.training && handles(attrs) && inMemory([call.inputs[0], kernel, bias, output, scratch])) return forwardThroughPatches(call, false);
+      convKernel.forward(call);
     },
 
     backward(call) {
@@ -152,16 +173,28 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
         forEachPaddedChunk(call, (image, count, n0) =>
           kernels.convFilterGrad(paddedGeometry(call, count), { image, dy: outGrad.byteOffset + 4 * n0 * pixels * filters, filters, dw: dKernel.byteOffset }),
         );
-      } else if (dKernel) {
+        if (dx) inputGrad(call, dx);
+      } else if (dKernel && keepsPatches(call)) {
         filterGradFromPatches(call, dKernel);
+        if (dx) inputGrad(call, dx);
+      } else {
+        gradsThroughPatches(call, dKernel, dx);
       }
-      if (dx) inputGrad(call, dx);
     },
   };
 
-  /** Forward through the patch matrix, kept in `saved`, a cache-sized chunk of samples at a time. */
-  function forwardKeepingPatches(call: ConvCall): void {
-    const { attrs, batch, inputs, output, params, saved, gemm, activation } = call;
+  /** Samples per chunk whose patch matrix (or its gradient) stays in cache: at least one per
+   * thread, so that two threads each take a sample's patches (and their sums back into dX). */
+  function cachedChunk(call: ConvCall, patchRows: number, rowLen: number): number {
+    const fits = samplesThatFit(call.scratch, patchRows * rowLen);
+    return Math.min(fits, Math.max(kernels.threads, Math.floor(CACHED_FLOATS / (patchRows * rowLen))));
+  }
+
+  /** Forward through the patch matrix, a cache-sized chunk of samples at a time: kept in `saved`
+   * for backward, or in scratch. */
+  function forwardThroughPatches(call: ConvCall, keep: boolean): void {
+    const { attrs, batch, inputs, output, params, gemm, activation } = call;
+    const store = keep ? call.saved : call.scratch;
     const [kernel, bias] = params;
     const filters = attrs.filters;
     const pixels = call.outShape[0] * call.outShape[1];
@@ -169,14 +202,30 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
     const imageFloats = call.inShapes[0][0] * call.inShapes[0][1] * call.inShapes[0][2];
     // narrowGemm reads the kernel's rows as whole vectors: up to 3 floats past its end.
     const narrow = filters <= NARROW_FILTERS && inMemory([kernel, bias, output]) && readable(kernel, rowLen * filters);
-    const chunk = Math.max(1, Math.floor(CACHED_FLOATS / (pixels * rowLen)));
+    let chunk = keep ? Math.max(1, Math.floor(CACHED_FLOATS / (pixels * rowLen))) : cachedChunk(call, pixels, rowLen);
+    // Training plans room at the end of scratch to pack the filters once per forward (a GEMM
+    // call would pack them again for every chunk).
+    const packedFloats = kernels.packedBFloats(rowLen, filters);
+    const packedAt = 4 * Math.floor((call.scratch.length - packedFloats) / 4);
+    const prepacked = !narrow && call.training && packedAt >= (keep ? 0 : pixels * rowLen);
+    if (prepacked) {
+      if (!keep) chunk = Math.min(chunk, Math.floor(packedAt / (pixels * rowLen)));
+      kernels.packB({ k: rowLen, n: filters, b: kernel.byteOffset, dst: call.scratch.byteOffset + 4 * packedAt });
+    }
     for (let n0 = 0; n0 < batch; n0 += chunk) {
       const count = Math.min(chunk, batch - n0);
       const [rows, row0] = [count * pixels, n0 * pixels];
-      kernels.patches(geometry(call, count), inputs[0].byteOffset + 4 * n0 * imageFloats, saved.byteOffset + 4 * row0 * rowLen);
+      const at = keep ? row0 * rowLen : 0; // where this chunk's patches go in `store`
+      kernels.patches(geometry(call, count), inputs[0].byteOffset + 4 * n0 * imageFloats, store.byteOffset + 4 * at);
+      if (prepacked) {
+        // prettier-ignore
+        kernels.gemm({ m: rows, n: filters, k: rowLen, a: store.byteOffset + 4 * at, bPacked: call.scratch.byteOffset + 4 * packedAt,
+          c: output.byteOffset + 4 * row0 * filters, bias: bias?.byteOffset, activation: activation ?? undefined });
+        continue;
+      }
       if (!narrow) {
         // prettier-ignore
-        gemm.gemm(false, false, rows, filters, rowLen, saved, row0 * rowLen, rowLen, kernel, 0, filters, output, row0 * filters,
+        gemm.gemm(false, false, rows, filters, rowLen, store, at, rowLen, kernel, 0, filters, output, row0 * filters,
           filters, false, { bias, activation: activation ?? undefined });
         continue;
       }
@@ -184,7 +233,7 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
         m: rows,
         n: filters,
         k: rowLen,
-        a: saved.byteOffset + 4 * row0 * rowLen,
+        a: store.byteOffset + 4 * at,
         b: kernel.byteOffset,
         c: output.byteOffset + 4 * row0 * filters,
         bias: bias?.byteOffset,
@@ -193,7 +242,57 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
     }
   }
 
-  /** dW += patchesᵀ·dY from the kept patches, or patches built again a chunk at a time. */
+  /**
+   * Both gradients from patches built again a cache-sized chunk at a time: dW += patchesᵀ·dY,
+   * then the same scratch takes the patches' gradient dY·Wᵀ, added back into dX — so neither
+   * matrix leaves the cache (a whole-batch patch matrix would go to memory and back twice).
+   */
+  function gradsThroughPatches(call: BackwardCall<"conv">, dKernel: Float32Array | null, dx: Float32Array | null): void {
+    const { attrs, batch, inputs, params, scratch, outGrad } = call;
+    const filters = attrs.filters;
+    const pixels = call.outShape[0] * call.outShape[1];
+    const rowLen = patchFloats(call) / pixels;
+    const imageFloats = call.inShapes[0][0] * call.inShapes[0][1] * call.inShapes[0][2];
+    // Wᵀ packed once at the end of scratch (not once per chunk, as a GEMM call would).
+    const packedFloats = kernels.packedBFloats(filters, rowLen);
+    const packedAt = 4 * Math.floor((scratch.length - packedFloats) / 4);
+    const fits = Math.max(1, Math.floor(packedAt / (pixels * rowLen)));
+    if (dx && packedAt < pixels * rowLen) return convKernel.backward(call); // planned otherwise
+    if (dx) kernels.packB({ k: filters, n: rowLen, b: params[0].byteOffset, ldb: filters, transposed: true, dst: scratch.byteOffset + 4 * packedAt });
+    const cached = Math.max(kernels.threads, Math.ceil(MIN_FILTER_GRAD_ROWS / pixels), Math.floor(CACHED_FLOATS / (pixels * rowLen)));
+    const chunk = Math.min(fits, cached);
+    for (let n0 = 0; n0 < batch; n0 += chunk) {
+      const count = Math.min(chunk, batch - n0);
+      const dy = outGrad.byteOffset + 4 * n0 * pixels * filters;
+      if (dKernel) {
+        kernels.patches(geometry(call, count), inputs[0].byteOffset + 4 * n0 * imageFloats, scratch.byteOffset);
+        filterGrad(call, dKernel, scratch, 0, n0, count);
+      }
+      if (!dx) continue;
+      // The patches' gradient dY·Wᵀ, over this chunk's patches.
+      kernels.gemm({ m: count * pixels, n: rowLen, k: filters, a: dy, bPacked: scratch.byteOffset + 4 * packedAt, c: scratch.byteOffset });
+      kernels.addPatches(geometry(call, count), scratch.byteOffset, dx.byteOffset + 4 * n0 * imageFloats);
+    }
+  }
+
+  /** dW += patchesᵀ·dY for `count` samples from n0, their patches at `patches[at…]`. */
+  function filterGrad(call: BackwardCall<"conv">, dKernel: Float32Array, patches: Float32Array, at: number, n0: number, count: number): void {
+    const { attrs, outGrad } = call;
+    const filters = attrs.filters;
+    const pixels = call.outShape[0] * call.outShape[1];
+    const rowLen = patchFloats(call) / pixels;
+    if (rowLen >= PACKED_FILTER_GRAD_ROW_LEN) {
+      // prettier-ignore
+      call.gemm.gemm(true, false, rowLen, filters, count * pixels, patches, at, rowLen, outGrad, n0 * pixels * filters, filters,
+        dKernel, 0, filters, true);
+      return;
+    }
+    // prettier-ignore
+    kernels.narrowGemm({ m: rowLen, n: filters, k: count * pixels, a: patches.byteOffset + 4 * at, aRowStride: 1, aColStride: rowLen,
+      b: outGrad.byteOffset + 4 * n0 * pixels * filters, c: dKernel.byteOffset, accumulate: true });
+  }
+
+  /** dW += patchesᵀ·dY from the kept patches. */
   function filterGradFromPatches(call: BackwardCall<"conv">, dKernel: Float32Array): void {
     const { attrs, batch, inputs, saved, scratch, outGrad } = call;
     const pixels = call.outShape[0] * call.outShape[1];
@@ -204,10 +303,7 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
     for (let n0 = 0; n0 < batch; n0 += chunk) {
       const count = Math.min(chunk, batch - n0);
       if (!kept) kernels.patches(geometry(call, count), inputs[0].byteOffset + 4 * n0 * imageFloats, scratch.byteOffset);
-      // prettier-ignore
-      kernels.narrowGemm({ m: rowLen, n: attrs.filters, k: count * pixels, a: (kept ? saved : scratch).byteOffset,
-        aRowStride: 1, aColStride: rowLen, b: outGrad.byteOffset + 4 * n0 * pixels * attrs.filters,
-        c: dKernel.byteOffset, accumulate: true });
+      filterGrad(call, dKernel, kept ? saved : scratch, 0, n0, count);
     }
   }
 

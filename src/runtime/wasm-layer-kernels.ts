@@ -98,7 +98,7 @@ function pool<K extends PoolOp>(kernels: WasmKernels, reference: Kernel<K>): Ker
 /**
  * add / mul whose inputs all have the output's shape, or (mul) are one per channel — a
  * residual sum, a squeeze-and-excitation scale — on the SIMD kernels: the first full-shape
- * input, then each other one folded in. Other broadcasts, and backward, are the reference's.
+ * input, then each other one folded in; add's backward too. Other broadcasts are the reference's.
  */
 function broadcast<K extends "add" | "mul">(kernels: WasmKernels, kind: K, reference: Kernel<K>): Kernel<K> {
   return {
@@ -121,6 +121,17 @@ function broadcast<K extends "add" | "mul">(kernels: WasmKernels, kind: K, refer
         x = y;
       });
       if (inputs.length === 1) output.set(inputs[0]!.subarray(0, batch * size));
+    },
+    // add's gradient reaches every full-shape input unchanged: nothing to do for an input whose
+    // gradient buffer is the output gradient (aliased by plan.ts), one SIMD sum for the others.
+    backward(call) {
+      const { batch, inShapes, outShape, outGrad, inGrads } = call;
+      const size = sizeOf(outShape);
+      const simple = kind === "add" && inShapes.every((s) => sizeOf(s) === size) && inMemory(kernels, [outGrad, ...inGrads]);
+      if (!simple) return reference.backward(call);
+      for (const dx of inGrads) {
+        if (dx && dx !== outGrad) kernels.combine("add", { x: dx.byteOffset, w: outGrad.byteOffset, y: dx.byteOffset, n: batch * size });
+      }
     },
   };
 }

@@ -235,6 +235,7 @@ describe("usage", () => {
         [...base, "--batch", bad],
         ["train", model, "--data", `${x},${y}`, "--epochs", bad],
         ["train", model, "--data", `${x},${y}`, "--batch", bad],
+        ["train", model, "--data", `${x},${y}`, "--threads", bad],
         ["compile", model, "-o", at("never.ts"), "--max-batch", bad],
         ["data", "nuclei", "--out", at("never"), "--count", bad],
         ["data", "nuclei", "--out", at("never"), "--size", bad],
@@ -261,6 +262,15 @@ describe("netc train", () => {
     expectOk(r);
     expect(r.stdout).toContain(", 1 epoch\n");
     expect(r.stdout).not.toContain("1 epochs");
+  });
+
+  it("trains the same weights with --threads 1 and --threads 2 on a model too small to split", async () => {
+    const weights = async (threads: string) => {
+      const out = at(`threads-${threads}.safetensors`);
+      expectOk(await netc(["train", model, "--data", `${x},${y}`, "--out", out, "--epochs", "1", "--threads", threads]));
+      return readFileSync(out);
+    };
+    expect((await weights("2")).equals(await weights("1"))).toBe(true);
   });
 
   it("refuses bad data files with their name and the fix", async () => {

@@ -99,6 +99,65 @@ describe("train", () => {
     expect(finished.epochs[1].loss).toBe(whole.epochs[2].loss);
   });
 
+  it("on two threads: the loss curve of one thread's to 1e-5, bit-identical from run to run and on resume", async () => {
+    // A residual CIFAR-style stack large enough that every GEMM, patch copy, batchnorm pass and
+    // element-wise kernel splits across the two threads.
+    const graph = graphOf(`
+model Residual {
+  input x: [16, 16, 3]
+  conv(32, 3x3, pad = 1, bias = false)
+  batchnorm
+  relu
+  parallel add {
+    {
+      conv(32, 3x3, pad = 1, bias = false)
+      batchnorm
+    }
+    {}
+  }
+  relu
+  globalavgpool
+  dense(3)
+  softmax
+}
+train Residual {
+  loss: cross_entropy
+  optimizer: sgd(lr = 0.05, momentum = 0.9, weight_decay = 0.0005)
+  batch: 16
+  epochs: 2
+  seed: 3
+}`);
+    const rng = new Rng(9);
+    const count = 64;
+    const images: Dataset = {
+      name: "noise",
+      count,
+      sampleShape: [16, 16, 3],
+      x: Float32Array.from({ length: count * 768 }, () => rng.normal()),
+      labels: { kind: "classes", shape: [], data: Int32Array.from({ length: count }, (_, i) => i % 3) },
+    };
+    const run = async (threads: 1 | 2, extra: Partial<Parameters<typeof train>[0]> = {}) => {
+      const losses: number[] = [];
+      const result = await train({ graph, config: graph.train!, data: { train: images }, threads, onProgress: (p) => losses.push(p.batchLoss), ...extra });
+      return { losses, result };
+    };
+    const one = await run(1);
+    const two = await run(2);
+    expect(two.losses).toHaveLength(8);
+    two.losses.forEach((loss, i) => expect(Math.abs(loss - one.losses[i]!), `step ${i + 1}`).toBeLessThanOrEqual(1e-5 * Math.abs(one.losses[i]!)));
+    // It learned something, so the curves compared are not flat.
+    expect(Math.min(...two.losses.slice(4))).toBeLessThan(two.losses[0]!);
+    const again = await run(2);
+    expect(again.losses).toEqual(two.losses);
+    for (const [key, t] of two.result.weights) expect(again.result.weights.get(key)!.data, key).toEqual(t.data);
+    // Stopped after 3 steps and resumed on two threads: the same weights as the whole run.
+    const ckpt = join(dir, "threads.ckpt.safetensors");
+    let steps = 0;
+    expect((await run(2, { checkpointPath: ckpt, shouldStop: () => ++steps === 3 })).result.stopped).toBe(true);
+    const resumed = await run(2, { resumeFrom: ckpt });
+    for (const [key, t] of two.result.weights) expect(resumed.result.weights.get(key)!.data, key).toEqual(t.data);
+  });
+
   it("stops on a diverging loss naming epoch and step, keeping the last good checkpoint", async () => {
     const sane = graphOf(model("sgd(lr = 0.01)", "", ""));
     const ckpt = join(dir, "nan.ckpt.safetensors");

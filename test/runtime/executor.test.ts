@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createExecutor } from "../../src/runtime/executor.ts";
 import type { Executor } from "../../src/runtime/executor.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
-import { planMemory } from "../../src/runtime/plan.ts";
+import { planExecution, planMemory } from "../../src/runtime/plan.ts";
 import type { Program } from "../../src/runtime/ops.ts";
 import { Rng } from "../../src/runtime/rng.ts";
 import { referenceKernels } from "../../src/runtime/kernels/registry.ts";
@@ -101,6 +101,17 @@ describe("executor autodiff", () => {
     expect(worst).toBeLessThan(5e-3);
     // The gradients are not trivially zero.
     expect(Math.max(...analytic.get("conv_0.kernel")!.map(Math.abs))).toBeGreaterThan(1e-3);
+  });
+
+  it("gives a residual add's sole-reader input the add's own gradient buffer (no copy)", () => {
+    // smallNet's add(tanh, pool): tanh is read by the add alone, pool fans out (its own buffer).
+    const program = smallNet();
+    const id = (name: string) => program.nodes.findIndex((node) => node.name === name);
+    const { grad } = planExecution(program, { maxBatch: 4, training: true }).timeline;
+    expect(grad[id("tanh_0")]).toBe(grad[id("add_0")]);
+    expect(grad[id("maxpool_0")]).not.toBe(grad[id("add_0")]);
+    // Inference plans no gradients at all.
+    expect(planExecution(program, { maxBatch: 4, training: false }).timeline.grad.every((slot) => slot < 0)).toBe(true);
   });
 
   it("accumulates param gradients across backward calls until zeroGrads", () => {

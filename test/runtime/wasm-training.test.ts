@@ -144,9 +144,44 @@ function depthwiseNet(): Program {
   return b.build([b.op({ op: "dense", units: 3, bias: true }, t, [3])]);
 }
 
+/** A CIFAR-ResNet-style stack (examples/cifar_resnet.net in small): conv + batchnorm + relu,
+ * a basic block with an identity shortcut and one with a strided 1×1 projection, so batchnorm
+ * runs the SIMD channel kernels (8 and 12 channels) and the residual adds alias gradients; a
+ * batchnorm over 6 channels (not a multiple of 4) stays on the reference kernel. */
+function residualNet(): Program {
+  const b = new ProgramBuilder();
+  const bn = { op: "batchnorm", eps: 1e-5, momentum: 0.1 } as const;
+  let t = b.input("x", [8, 8, 3]);
+  t = b.op({ op: "relu" }, b.op(bn, b.op(conv(8, 3, { pad: [1, 1, 1, 1], bias: false }), t, [8, 8, 8]), [8, 8, 8]), [8, 8, 8]);
+  const branch = b.op(bn, b.op(conv(8, 3, { pad: [1, 1, 1, 1], bias: false }), t, [8, 8, 8]), [8, 8, 8]);
+  t = b.op({ op: "relu" }, b.op({ op: "add" }, [branch, t], [8, 8, 8]), [8, 8, 8]);
+  const down = b.op(bn, b.op(conv(12, 3, { stride: [2, 2], pad: [1, 1, 1, 1], bias: false }), t, [4, 4, 12]), [4, 4, 12]);
+  const project = b.op(bn, b.op(conv(12, 1, { stride: [2, 2], bias: false }), t, [4, 4, 12]), [4, 4, 12]);
+  t = b.op({ op: "relu" }, b.op({ op: "add" }, [down, project], [4, 4, 12]), [4, 4, 12]);
+  t = b.op(bn, b.op(conv(6, 1, { bias: false }), t, [4, 4, 6]), [4, 4, 6]); // a bias before batchnorm has a zero gradient: noise
+  t = b.op({ op: "globalavgpool", keepdims: false }, t, [6]);
+  return b.build([b.op({ op: "dense", units: 3, bias: true }, t, [3])]);
+}
+
+/** A 3×3 conv over 64 channels on an h×w image: patch rows of 576 floats, whose filter gradient
+ * runs on the packed GEMM (A transposed, packed in panels) rather than the narrow one; then a
+ * stride-2 one. */
+function wideConvNet(h: number, w: number): Program {
+  const b = new ProgramBuilder();
+  const [h2, w2] = [Math.ceil(h / 2), Math.ceil(w / 2)];
+  let t = b.input("x", [h, w, 64]);
+  t = b.op(conv(24, 3, { pad: [1, 1, 1, 1], bias: false }), t, [h, w, 24]);
+  t = b.op({ op: "relu" }, t, [h, w, 24]);
+  t = b.op(conv(20, 3, { stride: [2, 2], pad: [1, 1, 1, 1] }), t, [h2, w2, 20]);
+  t = b.op({ op: "flatten" }, t, [h2 * w2 * 20]);
+  return b.build([b.op({ op: "dense", units: 3, bias: true }, t, [3])]);
+}
+
 interface StepResult {
   output: Float32Array;
   grads: Map<string, Float32Array>;
+  /** Batchnorm running statistics after the step. */
+  running: Map<string, Float32Array>;
   inputGrad: Float32Array | null;
 }
 
@@ -157,6 +192,7 @@ function step(executor: Executor, input: Float32Array, outGrad: Float32Array, ba
   return {
     output,
     grads: new Map([...executor.grads].map(([k, g]) => [k, g.slice()])),
+    running: new Map([...executor.params].filter(([k]) => /\.(mean|var)$/.test(k)).map(([k, p]) => [k, p.slice()])),
     inputGrad: inputGrads ? executor.inputGrads()[0]!.slice() : null,
   };
 }
@@ -180,6 +216,7 @@ async function compare(program: Program, batch: number, inputGrads: boolean): Pr
     const got = step(wasm.executor, input, outGrad, batch, inputGrads);
     expect(relativeError(got.output, want.output, 1e-3), "output").toBeLessThanOrEqual(1e-4);
     for (const [key, grad] of want.grads) expect(relativeError(got.grads.get(key)!, grad, 1e-3), key).toBeLessThanOrEqual(1e-4);
+    for (const [key, stat] of want.running) expect(relativeError(got.running.get(key)!, stat, 1e-3), key).toBeLessThanOrEqual(1e-5);
     if (want.inputGrad) expect(relativeError(got.inputGrad!, want.inputGrad, 1e-3), "input gradient").toBeLessThanOrEqual(1e-4);
   } finally {
     await wasm.dispose();
@@ -211,6 +248,15 @@ describe("WebAssembly training paths", () => {
 
   it("depthwise layers (strides, pads, with and without bias): input, weight and bias gradients", async () => {
     await compare(depthwiseNet(), 3, true);
+  });
+
+  it("batchnorm with batch statistics and residual adds (a small CIFAR ResNet): gradients and running stats", async () => {
+    await compare(residualNet(), 6, true);
+  });
+
+  it("convs over 64 channels (576-float patch rows: the packed filter gradient), patches kept or rebuilt", async () => {
+    await compare(wideConvNet(5, 6), 4, true); // the patches kept from forward
+    await compare(wideConvNet(32, 32), 8, true); // 8 × 1024 × 576 floats: rebuilt in cached chunks
   });
 
   it("a conv whose patches are too large to keep rebuilds them in backward", async () => {

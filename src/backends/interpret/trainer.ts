@@ -55,8 +55,10 @@ export interface TrainOptions {
   /** Awaited between steps instead of one macrotask turn (where signal handlers run): a web
    * page's training worker holds it while paused, keeping the optimizer's state for resume. */
   readonly betweenSteps?: () => Promise<void>;
-  /** Threads of the WebAssembly kernels (default 1; 2 needs SharedArrayBuffer: Node, or a
-   * cross-origin isolated page). */
+  /** Threads the kernels use (default 1; 2 needs SharedArrayBuffer: Node, or a cross-origin
+   * isolated page). Two split every large GEMM, patch copy and per-channel pass between them;
+   * the results equal one thread's up to float summation order, and are bit-identical from run
+   * to run for a given thread count. */
   readonly threads?: 1 | 2;
 }
 
@@ -120,7 +122,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     maxBatch: config.batch,
     training: true,
     seed: config.seed,
-    ...(options.threads === 2 ? { wasm: { threads: 2 as const } } : {}),
+    wasm: { threads: options.threads ?? 1 },
   });
   try {
     executor.setParams(new Map(options.init ?? initializeParams(graph, config.seed)));

@@ -14,6 +14,7 @@ import { emitImplicitConv } from "./implicit-conv-kernel.ts";
 import { emitBlockCombine } from "./block-kernel.ts";
 import { emitStrassen } from "./strassen-kernel.ts";
 import { emitAttentionHeads } from "./attention-kernel.ts";
+import { emitChannelKernels } from "./channel-kernel.ts";
 
 export interface KernelModuleConfig {
   /** Import the memory as shared (required when the caller's memory is shared). */
@@ -37,6 +38,7 @@ export function buildKernelModule(config: KernelModuleConfig): Uint8Array {
   emitImplicitConv(m, narrowTiles);
   emitStrassen(m, gemm, emitBlockCombine(m), 4 * config.gemm.nv);
   emitAttentionHeads(m, { gemm, packB, softmaxRows }, 4 * config.gemm.nv);
+  emitChannelKernels(m);
   return m.encode();
 }
 

@@ -3,9 +3,10 @@
 // and no call copies tensors. Sizes and strides are in elements (floats).
 import type { Pad4 } from "../ops.ts";
 import { epilogueFlags, type FusedActivation } from "./epilogue.ts";
-import type { ElementwiseActivation } from "./elementwise-kernel.ts";
+import { ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from "./elementwise-kernel.ts";
 import { POOL_AVG, POOL_AVG_INCLUDE_PAD, POOL_MAX } from "./pool-kernel.ts";
 import { NORM_BETA, NORM_CENTRE, NORM_GRAD_BETA, NORM_GRAD_CENTRE, NORM_GRAD_GAMMA, NORM_GRAD_X, NORM_KEEP_STATS } from "./row-kernel.ts";
+import { AFFINE_ACCUMULATE, AFFINE_RELU, AFFINE_USE_B } from "./channel-kernel.ts";
 import { detectRelaxedSimd } from "./features.ts";
 import { packedBFloats } from "./gemm-kernel.ts";
 import { attentionWorkspaceFloats } from "./attention-kernel.ts";
@@ -230,6 +231,24 @@ export interface WasmKernels {
   }): void;
   /** dx (+)= scale·y·(dy − Σ dy·y) per row; dx may be dy when not accumulating. */
   softmaxGrad(args: { readonly y: number; readonly dy: number; readonly dx: number; readonly rows: number; readonly len: number; readonly scale: number; readonly accumulate: boolean }): void;
+  /** Per-channel sums over [pixels, c] tensors (c a multiple of 4), for each block of `block`
+   * pixels: 2c floats at out, Σ (a − sa) then Σ (a − sa)·(b − sb) (sa, sb: c floats each);
+   * ⌈pixels / block⌉ blocks. Two threads take halves of the blocks: the same floats either way. */
+  channelMoments(args: { readonly a: number; readonly sa: number; readonly b: number; readonly sb: number; readonly pixels: number; readonly c: number; readonly block: number; readonly out: number }): void;
+  /** y (+)= A·(a − sa) [+ B·(b − sb)] + C per channel over [pixels, c] (c a multiple of 4), then
+   * relu if asked; y may be a. Element-wise, so exact on any number of threads. */
+  channelAffine(args: {
+    readonly a: number;
+    readonly sa: number;
+    readonly A: number;
+    readonly b?: { readonly x: number; readonly shift: number; readonly scale: number };
+    readonly C: number;
+    readonly y: number;
+    readonly pixels: number;
+    readonly c: number;
+    readonly accumulate?: boolean;
+    readonly relu?: boolean;
+  }): void;
   /** Stops helper threads. */
   dispose(): Promise<void>;
 }
@@ -251,7 +270,21 @@ function geometryArgs(g: ConvGeometry): number[] {
   return [g.batch, g.height, g.width, g.channels, ...g.kernel, ...g.stride, g.pad[0], g.pad[2], ...g.dilation, oh, ow];
 }
 
-const HELPER_EXPORTS = ["gemm", "depthwise", "patches", "block_combine", "strassen", "attention_heads"];
+const HELPER_EXPORTS = [
+  "gemm",
+  "depthwise",
+  "patches",
+  "patches_add",
+  "narrow_gemm",
+  "block_combine",
+  "strassen",
+  "attention_heads",
+  "channel_moments",
+  "channel_affine",
+  "add_same",
+  "mul_same",
+  ...ELEMENTWISE_ACTIVATIONS.flatMap((kind) => [kind, `${kind}_grad`]),
+];
 
 /** Geometry arguments (as `geometryArgs`) for output rows [r0, r1) of one image: the window
  * shifted down r0 rows (a negative top pad) and r1 − r0 output rows. */
@@ -325,6 +358,8 @@ interface KernelExports {
   pad_image(...args: number[]): void;
   column_sums(...args: number[]): void;
   block_combine(...args: number[]): void;
+  channel_moments(...args: number[]): void;
+  channel_affine(...args: number[]): void;
   strassen(...args: number[]): void;
   depthwise_grad(...args: number[]): void;
   add_same(...args: number[]): void;
@@ -451,6 +486,25 @@ export function instantiateWasmKernels(
     runThenJoin(helper, () => exports[name](...second));
   };
 
+  /** The patch matrix of g's images (the patches kernel moves whole window rows at a time). */
+  const im2col = (g: ConvGeometry, image: number, cols: number) => {
+    const [oh, ow] = convOutputSize(g);
+    const rowFloats = ow * g.kernel[0] * g.kernel[1] * g.channels;
+    splitOutput("patches", g, g.batch * oh * rowFloats, rowFloats, (geometry, di, dc) => [image + di, ...geometry, cols + dc]);
+  };
+
+  /** An element-wise export over n floats at the given arrays, halves on each thread when large. */
+  const splitFloats = (name: string, arrays: readonly number[], n: number) => {
+    const fn = exports[name]!;
+    if (!helper || n < PARALLEL_MIN_COMBINE_FLOATS) {
+      fn(...arrays, n);
+      return;
+    }
+    const n0 = 4 * Math.round(n / 8);
+    helper.start(name, [...arrays, n0]);
+    runThenJoin(helper, () => fn(...arrays.map((a) => a + 4 * n0), n - n0));
+  };
+
   return {
     memory,
     fma,
@@ -490,12 +544,7 @@ export function instantiateWasmKernels(
       helper.start("strassen", part(0, r0, workspace));
       runThenJoin(helper, () => exports.strassen(...part(r0, rows - r0, workspace + 4 * (r0 / 2) * (k / 2 + n / 2))));
     },
-    im2col(g, image, cols) {
-      const [oh, ow] = convOutputSize(g);
-      const rowFloats = ow * g.kernel[0] * g.kernel[1] * g.channels;
-      // The patches kernel writes the same rows, moving whole window rows at a time.
-      splitOutput("patches", g, g.batch * oh * rowFloats, rowFloats, (geometry, di, dc) => [image + di, ...geometry, cols + dc]);
-    },
+    im2col,
     col2im: (g, cols, image) => exports.col2im(image, ...geometryArgs(g), cols),
     depthwise(g, { image, weights, bias, activation, out, scratch = -1, scratchFloats = 0 }) {
       const flags = epilogueFlags({ bias: bias !== undefined, activation });
@@ -521,18 +570,40 @@ export function instantiateWasmKernels(
     },
     depthwiseGrad: (g, { image, weights, dy, dx = -1, dweights = -1 }) =>
       exports.depthwise_grad(image, ...geometryArgs(g), weights, dy, dx, dweights),
-    activation: (kind, { x, y, n }) => exports[kind]!(x, y, n),
-    activationGrad: (kind, { y, dy, dx, n }) => exports[`${kind}_grad`]!(y, dy, dx, n),
-    combine: (kind, { x, w, y, n }) => (kind === "add" ? exports.add_same : exports.mul_same)(x, w, y, n),
+    activation: (kind, { x, y, n }) => splitFloats(kind, [x, y], n),
+    activationGrad: (kind, { y, dy, dx, n }) => splitFloats(`${kind}_grad`, [y, dy, dx], n),
+    combine: (kind, { x, w, y, n }) => splitFloats(kind === "add" ? "add_same" : "mul_same", [x, w, y], n),
     scaleChannels: ({ x, s, y, batch, pixels, channels }) => exports.scale_channels(x, s, y, batch, pixels, channels),
     pool: (g, { image, out }) => exports.pool(image, ...poolGeometryArgs(g), out, poolMode(g)),
     poolGrad: (g, { image, dy, dx, pooled = 0 }) => exports.pool_grad(image, ...poolGeometryArgs(g), dy, dx, pooled, poolMode(g)),
-    patches: (g, image, cols) => exports.patches(image, ...geometryArgs(g), cols),
-    addPatches: (g, cols, image) => exports.patches_add(image, ...geometryArgs(g), cols),
+    patches: (g, image, cols) => im2col(g, image, cols),
+    addPatches(g, cols, image) {
+      // Each image takes back its own patches' gradients: halves of the batch are independent.
+      const [oh, ow] = convOutputSize(g);
+      const rowFloats = ow * g.kernel[0] * g.kernel[1] * g.channels;
+      if (!helper || g.batch < 2 || g.batch * oh * rowFloats < PARALLEL_MIN_COMBINE_FLOATS) {
+        exports.patches_add(image, ...geometryArgs(g), cols);
+        return;
+      }
+      const b0 = g.batch >> 1;
+      helper.start("patches_add", [image, ...batchSliceArgs(g, b0), cols]);
+      const imageShift = 4 * b0 * g.height * g.width * g.channels;
+      runThenJoin(helper, () => exports.patches_add(image + imageShift, ...batchSliceArgs(g, g.batch - b0), cols + 4 * b0 * oh * rowFloats));
+    },
     narrowGemm(g) {
       const flags = epilogueFlags({ accumulate: g.accumulate, bias: g.bias !== undefined, activation: g.activation });
       const [aRow, aCol] = [4 * (g.aRowStride ?? g.k), 4 * (g.aColStride ?? 1)];
-      exports.narrow_gemm(g.m, g.n, g.k, g.a, aRow, aCol, g.b, 4 * (g.ldb ?? g.n), g.c, 4 * (g.ldc ?? g.n), g.bias ?? 0, flags);
+      const ldc = 4 * (g.ldc ?? g.n);
+      const part = (i0: number, rows: number) =>
+        [rows, g.n, g.k, g.a + i0 * aRow, aRow, aCol, g.b, 4 * (g.ldb ?? g.n), g.c + i0 * ldc, ldc, g.bias ?? 0, flags];
+      // Halves of C's rows (whole 8-row tiles): each element's sum runs as on one thread.
+      const m0 = 8 * Math.round(g.m / 16);
+      if (!helper || g.m * g.n * g.k < parallelMinMacs || m0 === 0 || m0 >= g.m) {
+        exports.narrow_gemm(...part(0, g.m));
+        return;
+      }
+      helper.start("narrow_gemm", part(0, m0));
+      runThenJoin(helper, () => exports.narrow_gemm(...part(m0, g.m - m0)));
     },
     columnSums: ({ n, k, x, ldx = n, out }) => exports.column_sums(n, k, x, 4 * ldx, out),
     convNarrow(g, { image, weights, filters, out, bias, activation }) {
@@ -568,6 +639,34 @@ export function instantiateWasmKernels(
       runThenJoin(helper, () => exports.attention_heads(...part(t0, t - t0, workspace + 4 * attentionWorkspaceFloats(t0, s, d, panelWidth))));
     },
     softmaxGrad: ({ y, dy, dx, rows, len, scale, accumulate }) => exports.softmax_grad(y, dy, dx, rows, len, scale, accumulate ? 1 : 0),
+    channelMoments({ a, sa, b, sb, pixels, c, block, out }) {
+      const blocks = Math.ceil(pixels / block);
+      const part = (b0: number, count: number) => {
+        const p0 = b0 * block;
+        return [a + 4 * p0 * c, sa, b + 4 * p0 * c, sb, Math.min(pixels, (b0 + count) * block) - p0, c, block, out + 8 * b0 * c];
+      };
+      if (!helper || blocks < 2 || pixels * c < PARALLEL_MIN_COMBINE_FLOATS) {
+        exports.channel_moments(...part(0, blocks));
+        return;
+      }
+      const b0 = blocks >> 1;
+      helper.start("channel_moments", part(0, b0));
+      runThenJoin(helper, () => exports.channel_moments(...part(b0, blocks - b0)));
+    },
+    channelAffine({ a, sa, A, b, C, y, pixels, c, accumulate = false, relu = false }) {
+      const flags = (b ? AFFINE_USE_B : 0) | (accumulate ? AFFINE_ACCUMULATE : 0) | (relu ? AFFINE_RELU : 0);
+      const part = (p0: number, count: number) => {
+        const shift = 4 * p0 * c;
+        return [a + shift, sa, A, b ? b.x + shift : 0, b?.shift ?? 0, b?.scale ?? 0, C, y + shift, count, c, flags];
+      };
+      if (!helper || pixels < 2 || pixels * c < PARALLEL_MIN_COMBINE_FLOATS) {
+        exports.channel_affine(...part(0, pixels));
+        return;
+      }
+      const p0 = pixels >> 1;
+      helper.start("channel_affine", part(0, p0));
+      runThenJoin(helper, () => exports.channel_affine(...part(p0, pixels - p0)));
+    },
     async dispose() {
       await helper?.dispose();
       helper = null;
