@@ -16,6 +16,7 @@ import { crossEntropyFromLogits } from "../../src/runtime/train/losses.ts";
 import { createOptimizer, type OptimizerConfig } from "../../src/runtime/train/optimizers.ts";
 import { measure, type BenchCase, type Measurement } from "../harness.ts";
 import { loadExample } from "../models.ts";
+import { findTorchPython } from "../../test/pytorch/python.ts";
 
 const BATCH = 32;
 const T = 16;
@@ -117,7 +118,9 @@ function runTorch(
     writeSafetensors(path, weightsOf(graph, weights));
     writeNpy(join(dir, "x.npy"), { shape: [BATCH, T], data: Int32Array.from(x) });
     writeNpy(join(dir, "y.npy"), { shape: [BATCH, T], data: y });
-    const r = spawnSync("python3", [TORCH_SCRIPT, "--bench", path, dir, String(steps)], { encoding: "utf8" });
+    const python = findTorchPython();
+    if (!python) return { skipped: "no Python with torch (install python3-torch)" };
+    const r = spawnSync(python, [TORCH_SCRIPT, "--bench", path, dir, String(steps)], { encoding: "utf8" });
     if (r.error || r.status !== 0) return { skipped: (r.error?.message ?? r.stderr.trim().split("\n").at(-1)) || "python3 failed" };
     return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as TorchResult;
   } finally {

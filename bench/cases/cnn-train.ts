@@ -6,7 +6,7 @@
 // - cifar-resnet-train: examples/cifar_resnet.net at batch 64 (cifar_resnet_torch_reference.py);
 // - mobilenet-train: examples/mobilenet_v1.net at batch 16, 224×224 (mobilenet_v1_torch_reference.py).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,6 +32,7 @@ import {
   type Timing,
 } from "../harness.ts";
 import { loadExample } from "../models.ts";
+import { findTorchPython } from "../../test/pytorch/python.ts";
 
 const SGD: OptimizerConfig = {
   kind: "sgd",
@@ -51,8 +52,6 @@ interface Spec {
   /** Timed steps of the PyTorch script (full run; a quarter in --quick). */
   readonly torchSteps: number;
 }
-/** Debian's python3-torch lives in the system interpreter; a pyenv `python3` may lack it. */
-const PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
 interface TorchLayout {
   readonly first_loss: number;
@@ -124,7 +123,9 @@ function runTorch(task: Task, graph: ReturnType<typeof loadExample>, steps: numb
     writeNpy(join(dir, "x.npy"), { shape: [batch, ...task.inputShape], data: task.x });
     writeNpy(join(dir, "y.npy"), { shape: [batch], data: task.y });
     const file = fileURLToPath(new URL(`../../test/fixtures/train/${script}`, import.meta.url));
-    const r = spawnSync(PYTHON, [file, "--bench", path, dir, String(steps)], { encoding: "utf8" });
+    const python = findTorchPython();
+    if (!python) return { skipped: "no Python with torch (install python3-torch)" };
+    const r = spawnSync(python, [file, "--bench", path, dir, String(steps)], { encoding: "utf8" });
     if (r.error || r.status !== 0) return { skipped: (r.error?.message ?? r.stderr.trim().split("\n").at(-1)) || "python3 failed" };
     return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as TorchResult;
   } finally {

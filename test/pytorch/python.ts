@@ -6,9 +6,15 @@ const CANDIDATES = [process.env.NETC_PYTHON, "python3", "/usr/bin/python3"].filt
 
 let found: string | undefined;
 
+/** The first interpreter that can `import torch`, or undefined (the benches then skip PyTorch). */
+export function findTorchPython(): string | undefined {
+  found ??= CANDIDATES.find((python) => spawnSync(python, ["-c", "import torch, numpy"], { stdio: "ignore" }).status === 0);
+  return found;
+}
+
 /** The first interpreter that can `import torch`. */
 export function torchPython(): string {
-  found ??= CANDIDATES.find((python) => spawnSync(python, ["-c", "import torch, numpy"], { stdio: "ignore" }).status === 0);
+  const found = findTorchPython();
   if (found === undefined)
     throw new Error(`no Python with torch and numpy among ${CANDIDATES.join(", ")}; install python3-torch (see .ci/run)`);
   return found;
