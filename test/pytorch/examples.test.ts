@@ -57,6 +57,7 @@ const CASES: Case[] = [
         .replace("positional(197)", "positional(10)"),
   },
   { file: "vit_mnist.net" },
+  { file: "cifar_resnet.net" },
 ];
 
 const caseName = (c: Case): string => (c.model ? `${c.file} ${c.model}` : c.file);
