@@ -24,9 +24,11 @@ export interface WasmKernelOptions {
   readonly threads?: 1 | 2;
   /** GEMM register tile: rows × 4·vectors columns. Default 2×16 with FMA, 4×8 without. */
   readonly tile?: { readonly rows: number; readonly vectors: number };
-  /** Below this many multiply-adds (default 2¹⁸, measured by bench/thread-threshold.ts) a GEMM,
-   * depthwise or im2col stays on one thread: handing work over costs a few µs while the helper
-   * spins after its last call, ~60 µs once it has parked. */
+  /** Below this many multiply-adds (default 2²⁰) a GEMM, depthwise or im2col stays on one
+   * thread: handing work over costs a few µs while the helper spins after its last call, ~60 µs
+   * once it has parked. 2¹⁸ (bench/thread-threshold.ts, GEMMs alone) made small models slower on
+   * two threads than on one (vit_mnist 0.95 ms against 0.46); 2²⁰ gives 0.53 ms, MobileNetV1
+   * unchanged within noise. */
   readonly parallelMinMacs?: number;
 }
 
@@ -420,7 +422,7 @@ export function instantiateWasmKernels(
   const module = compileKernelModule(moduleConfig(memory, fma, tile));
   const exports = new wasm.Instance(module, { env: { memory } }).exports as KernelExports;
   const panelWidth = 4 * tile.vectors;
-  const parallelMinMacs = options.parallelMinMacs ?? 1 << 18;
+  const parallelMinMacs = options.parallelMinMacs ?? 1 << 20;
   const threads = startedHelper ? 2 : 1;
   let helper = startedHelper;
   const scaleBits = new Float32Array(1);
