@@ -2,37 +2,15 @@
 // torch-reference.json (the fixtures the reference kernels are checked with) through a one-node
 // WASM executor — its SIMD conv, depthwise, pooling and batchnorm paths as the planner picks
 // them — forward, backward, input and parameter gradients, and batchnorm's running statistics.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { OpAttrs } from "../../src/runtime/ops.ts";
 import { createWasmExecutor } from "../../src/runtime/wasm-backend.ts";
 import { relativeError } from "../support/close.ts";
+import { referenceFixture } from "./torch-reference-fixture.ts";
 import { kernelFor } from "./kernel-harness.ts";
 import { ProgramBuilder } from "./program-builder.ts";
 
-interface TorchCase {
-  readonly name: string;
-  readonly attrs: OpAttrs;
-  readonly inShapes: number[][];
-  readonly outShape: number[];
-  readonly batch: number;
-  readonly training: boolean;
-  readonly inputs: number[][];
-  readonly params: number[][];
-  readonly output: number[];
-  readonly outGrad: number[];
-  readonly inGrads: number[][];
-  readonly paramGrads: number[][];
-  readonly runningBefore?: number[][];
-  readonly runningAfter?: number[][];
-}
-
-const fixture = JSON.parse(
-  readFileSync(new URL("../fixtures/runtime/torch-reference.json", import.meta.url), "utf8"),
-) as { cases: TorchCase[] };
-
 describe("CNN ops on the WASM backend match PyTorch", () => {
-  for (const c of fixture.cases) {
+  for (const c of referenceFixture.cases) {
     it(c.name, async () => {
       const b = new ProgramBuilder();
       const inputs = c.inShapes.map((shape, k) => b.input(`x${k}`, shape));
