@@ -3,7 +3,7 @@
 import type { Diagnostic, Span } from "../diagnostics/diagnostic.ts";
 import { diagnostic } from "../diagnostics/catalogue.ts";
 import type { BlockDecl, ModelDecl, PredictDecl, Program, ScalingStmt, Statement, TrainDecl } from "../syntax/ast.ts";
-import type { Graph, GraphTotals, TrainConfig } from "../ir/graph.ts";
+import type { Graph, GraphNode, GraphTotals, TrainConfig } from "../ir/graph.ts";
 import { bindArgs } from "./args.ts";
 import { closest, didYouMeanText } from "./did-you-mean.ts";
 import { evaluate, evaluateArgs, expectNumber, type EvalEnv } from "./evaluate.ts";
@@ -321,15 +321,10 @@ class Checker {
   /** `augment: shift(n)` moves images: the model needs one float image input larger than n. */
   private checkAugment(train: TrainConfig, decl: TrainDecl, expanded: ExpandedModel): void {
     if (train.augment.kind !== "shift") return;
-    const inputs = expanded.inputs.map((id) => expanded.nodes[id]!);
-    const input = inputs[0];
-    const image = inputs.length === 1 && input && input.shape.length === 3 && !("dtype" in input.attrs && input.attrs.dtype);
-    const pixels = train.augment.pixels;
-    const problem = !image
-      ? `augment: shift moves images, so the model needs one float input [H, W, C]; ${inputs.map((n) => `'${n.name}' is [${n.shape.join(", ")}]${"dtype" in n.attrs && n.attrs.dtype ? " int" : ""}`).join(", ")}`
-      : pixels >= Math.min(input.shape[0]!, input.shape[1]!)
-        ? `augment: shift(${pixels}) would move a [${input.shape.join(", ")}] image out of its frame; use fewer pixels than ${Math.min(input.shape[0]!, input.shape[1]!)}`
-        : undefined;
+    const problem = shiftProblem(
+      train.augment.pixels,
+      expanded.inputs.map((id) => expanded.nodes[id]!),
+    );
     if (!problem) return;
     const entry = decl.entries.find((e) => e.key.name === "augment")!;
     this.report(diagnostic("NET4003", entry.value.span, problem));
@@ -453,4 +448,18 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
     out.push(d);
   }
   return out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+}
+
+/** Why `augment: shift(pixels)` cannot apply to a model with these inputs, if it cannot. */
+function shiftProblem(pixels: number, inputs: readonly GraphNode[]): string | undefined {
+  const isInt = (n: GraphNode) => n.attrs.op === "input" && n.attrs.dtype === "int";
+  const [input] = inputs;
+  if (inputs.length !== 1 || !input || input.shape.length !== 3 || isInt(input)) {
+    const found = inputs.map((n) => `'${n.name}' is [${n.shape.join(", ")}]${isInt(n) ? " int" : ""}`).join(", ");
+    return `augment: shift moves images, so the model needs one float input [H, W, C]; ${found}`;
+  }
+  const side = Math.min(input.shape[0]!, input.shape[1]!);
+  if (pixels >= side)
+    return `augment: shift(${pixels}) would move a [${input.shape.join(", ")}] image out of its frame; use fewer pixels than ${side}`;
+  return undefined;
 }
