@@ -106,7 +106,7 @@ export interface NarrowGemmArgs extends Omit<GemmArgs, "bPacked"> {
   readonly ldb?: number;
 }
 
-/** One block of Strassen's multiplication (./strassen-kernel.ts): C[rows, n] = act(A·B + bias)
+/** One block of Strassen's multiplication (../gen/strassen-kernel.ts): C[rows, n] = act(A·B + bias)
  * with rows, k and n even, from B's seven quarter combinations packed by packStrassenB
  * (./strassen.ts). Leading dimensions in floats (default k, n). `workspace` holds
  * (rows/2)·(k/2 + n/2) floats; with two threads each takes half of the rows and of it. */
@@ -154,7 +154,7 @@ export interface WasmKernels {
   col2im(g: ConvWindow, cols: number, image: number): void;
   /** Depthwise conv, multiplier 1: weights [kh, kw, C], bias C floats; writes [batch, oh, ow, C].
    * `scratch` (byte offset of `scratchFloats` floats, at least `threads` ×
-   * depthwiseScratchFloats(C, ow, sw) of ./depthwise-kernel.ts) enables its packed path (3×3,
+   * depthwiseScratchFloats(C, ow, sw) of ../gen/depthwise-kernel.ts) enables its packed path (3×3,
    * no dilation, stride across 1, or 2 from 128 channels). */
   depthwise(
     g: ConvWindow,
@@ -175,7 +175,7 @@ export interface WasmKernels {
   /** y = f(x) over n floats (y may be x). */
   activation(kind: ElementwiseActivation, args: { readonly x: number; readonly y: number; readonly n: number }): void;
   /** dx += dy·f'(y) over n floats, y being the forward's output — or, for the activations in
-   * GRAD_FROM_INPUT of ./elementwise-kernel.ts (swish), its input. */
+   * GRAD_FROM_INPUT of ../gen/elementwise-kernel.ts (swish), its input. */
   activationGrad(kind: ElementwiseActivation, args: { readonly y: number; readonly dy: number; readonly dx: number; readonly n: number }): void;
   /** y = x + w or x·w over n floats (y may be x or w). */
   combine(kind: "add" | "mul", args: { readonly x: number; readonly w: number; readonly y: number; readonly n: number }): void;
@@ -205,7 +205,7 @@ export interface WasmKernels {
   convFilterGrad(g: ConvWindow, args: { readonly image: number; readonly dy: number; readonly filters: number; readonly dw: number }): void;
   /** out[j] += Σ_i X[i, j] over k rows (a bias gradient); reads rows as `narrowGemm` reads B. */
   columnSums(args: { readonly n: number; readonly k: number; readonly x: number; readonly ldx?: number; readonly out: number }): void;
-  /** Layer (centre) or RMS normalisation of `rows` rows of c floats (./row-kernel.ts); with
+  /** Layer (centre) or RMS normalisation of `rows` rows of c floats (../gen/row-kernel.ts); with
    * `stats`, each row's mean and 1/σ are written there (2 floats a row). y may be x. */
   layernorm(args: { readonly x: number; readonly gamma: number; readonly beta?: number; readonly y: number; readonly stats?: number; readonly rows: number; readonly c: number; readonly eps: number; readonly centre: boolean }): void;
   /** Its backward, accumulating into the gradients given. */
@@ -213,7 +213,7 @@ export interface WasmKernels {
   /** Softmax of e^{x·scale} over `rows` rows of len floats, in place; when `causalOffset` is
    * given, row i keeps its first i + causalOffset + 1 entries and zeroes the rest. */
   softmaxRows(args: { readonly p: number; readonly rows: number; readonly len: number; readonly scale: number; readonly causalOffset?: number }): void;
-  /** Attention's per-head products for one sample (./attention-kernel.ts): for every head h,
+  /** Attention's per-head products for one sample (../gen/attention-kernel.ts): for every head h,
    * out_h = softmax(scale·Q_h·K_hᵀ)·V_h (keys after i + causalOffset masked when given), head h
    * the columns [h·d, h·d + d) of Q and out ([t, ld]) and of K and V ([s, ld]). `workspace`
    * holds `threads` × attentionWorkspaceFloats(t, s, d, panelWidth) floats. */

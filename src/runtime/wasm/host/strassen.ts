@@ -2,7 +2,7 @@
 // C = A·B from seven half-size products instead of eight, 12.5% fewer multiply-adds for a few
 // block additions. B's seven quarter combinations are packed once, with the weights, so each
 // call adds only A's quarters and combines the products (one `strassen` call into the kernel
-// module, strassen-kernel.ts; on two threads each takes half of the rows); bias and
+// module, ../gen/strassen-kernel.ts; on two threads each takes half of the rows); bias and
 // activation land with each quarter's last contribution. MobileNetV1's 14×14×512 pointwise
 // convs gain ~6% this way. Rounding changes a little (sums of quarters), well within 1e-5
 // relative for weights and activations of a network's usual scale.

@@ -1,5 +1,5 @@
-// Backend kernels (see backend.ts) for the element-wise activations, the pools and the common
-// broadcasts of add and mul on the SIMD kernels of src/runtime/wasm/: forward and backward run
+// Backend kernels (see ../../exec/backend.ts) for the element-wise activations, the pools and the common
+// broadcasts of add and mul on the SIMD kernels of src/runtime/wasm/gen/: forward and backward run
 // in place on the executor's arena. Arrays outside the kernels' memory, and other broadcasts,
 // go to the reference kernels, which these match to float32 rounding.
 import type { AttrsFor, ForwardCall, Kernel, KernelTable } from "../../kernel.ts";
@@ -123,7 +123,7 @@ function broadcast<K extends "add" | "mul">(kernels: WasmKernels, kind: K, refer
       if (inputs.length === 1) output.set(inputs[0]!.subarray(0, batch * size));
     },
     // add's gradient reaches every full-shape input unchanged: nothing to do for an input whose
-    // gradient buffer is the output gradient (aliased by plan.ts), one SIMD sum for the others.
+    // gradient buffer is the output gradient (aliased by exec/plan.ts), one SIMD sum for the others.
     backward(call) {
       const { batch, inShapes, outShape, outGrad, inGrads } = call;
       const size = sizeOf(outShape);
