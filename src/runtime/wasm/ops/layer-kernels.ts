@@ -1,7 +1,7 @@
-// Backend kernels (see ../../exec/backend.ts) for the element-wise activations, the pools and the common
-// broadcasts of add and mul on the SIMD kernels of src/runtime/wasm/gen/: forward and backward run
-// in place on the executor's arena. Arrays outside the kernels' memory, and other broadcasts,
-// go to the reference kernels, which these match to float32 rounding.
+// Backend kernels (see ../../exec/backend.ts) for the element-wise activations, the pools and
+// the common broadcasts of add and mul on the SIMD kernels of src/runtime/wasm/gen/: forward
+// and backward run in place on the executor's arena. Arrays outside the kernels' memory, and
+// other broadcasts, go to the reference kernels, which these match to float32 rounding.
 import type { AttrsFor, ForwardCall, Kernel, KernelTable } from "../../kernel.ts";
 import { sizeOf } from "../../kernel.ts";
 import { activationKernels } from "../../reference/activation.ts";
