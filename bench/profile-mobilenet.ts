@@ -2,12 +2,12 @@
 // goes on the WebAssembly backend (224×224, batch 1, the weights of bench/cases/mobilenet.ts):
 // each node's median time, its share and GFLOPS, then totals per op. The executor is built as
 // createWasmExecutor builds it, with every kernel wrapped in a timer.
-import { createExecutor } from "../src/runtime/executor.ts";
+import { createExecutor } from "../src/runtime/exec/executor.ts";
 import { initializeParams, referenceKernels } from "../src/runtime/index.ts";
 import type { Kernel, KernelTable } from "../src/runtime/kernel.ts";
 import type { OpName, Program } from "../src/runtime/ops.ts";
-import { createWasmArena, wasmBackend } from "../src/runtime/wasm-backend.ts";
-import { createWasmKernels } from "../src/runtime/wasm/kernels.ts";
+import { createWasmArena, wasmBackend } from "../src/runtime/wasm/host/backend.ts";
+import { createWasmKernels } from "../src/runtime/wasm/host/kernels.ts";
 import { loadExample, sineInput } from "./models.ts";
 import { nodeOfCall } from "./node-of-call.ts";
 

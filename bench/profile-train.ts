@@ -2,14 +2,14 @@
 // goes — each node's forward and backward on the WebAssembly backend, the loss and the optimizer
 // — for the LeNet-5 step of bench/cases/lenet-train.ts (batch 64, Adam) or another example's:
 // minimum and median over `steps` (default 100) steps after 10 of warm-up.
-import { createExecutor } from "../src/runtime/executor.ts";
+import { createExecutor } from "../src/runtime/exec/executor.ts";
 import { initializeParams, referenceKernels, sliceProgram } from "../src/runtime/index.ts";
 import type { Kernel, KernelTable } from "../src/runtime/kernel.ts";
 import type { OpName } from "../src/runtime/ops.ts";
 import { crossEntropyFromLogits } from "../src/runtime/train/losses.ts";
 import { createOptimizer } from "../src/runtime/train/optimizers.ts";
-import { createWasmArena, wasmBackend } from "../src/runtime/wasm-backend.ts";
-import { createWasmKernels } from "../src/runtime/wasm/kernels.ts";
+import { createWasmArena, wasmBackend } from "../src/runtime/wasm/host/backend.ts";
+import { createWasmKernels } from "../src/runtime/wasm/host/kernels.ts";
 import { loadExample, sineInput } from "./models.ts";
 import { nodeOfCall } from "./node-of-call.ts";
 

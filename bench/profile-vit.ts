@@ -5,12 +5,12 @@
 // CPU time (process.cpuUsage, microseconds), which a busy machine's waiting for a core does not
 // inflate; the total is also given as wall time.
 import type { Gemm } from "../src/runtime/gemm.ts";
-import { createExecutor } from "../src/runtime/executor.ts";
+import { createExecutor } from "../src/runtime/exec/executor.ts";
 import { initializeParams, referenceKernels } from "../src/runtime/index.ts";
 import type { Kernel, KernelTable } from "../src/runtime/kernel.ts";
 import type { OpName, Program } from "../src/runtime/ops.ts";
-import { createWasmArena, wasmBackend } from "../src/runtime/wasm-backend.ts";
-import { createWasmKernels } from "../src/runtime/wasm/kernels.ts";
+import { createWasmArena, wasmBackend } from "../src/runtime/wasm/host/backend.ts";
+import { createWasmKernels } from "../src/runtime/wasm/host/kernels.ts";
 import { checked, VIT_TI16 } from "./cases/vit-forward.ts";
 import { loadExample, sineInput } from "./models.ts";
 import { nodeOfCall } from "./node-of-call.ts";

@@ -1,7 +1,7 @@
 // Where does handing half a GEMM to the helper thread start to pay? Times square GEMMs on one
 // thread and split over two (forced), to choose `parallelMinMacs`. Run: npx tsx bench/thread-threshold.ts
-import { BumpAllocator, createKernelMemory } from "../src/runtime/wasm/arena.ts";
-import { createWasmKernels } from "../src/runtime/wasm/kernels.ts";
+import { BumpAllocator, createKernelMemory } from "../src/runtime/wasm/host/bump-allocator.ts";
+import { createWasmKernels } from "../src/runtime/wasm/host/kernels.ts";
 import { measure } from "./harness.ts";
 
 const memory = createKernelMemory(16 << 20);

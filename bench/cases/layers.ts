@@ -2,13 +2,13 @@
 // memory-bound depthwise and pointwise layers where layout and fusion matter more than peak
 // FLOPS, and a 3×3 conv as im2col + GEMM. Rivals come with the whole-model case, later.
 import type { Pad4 } from "../../src/runtime/ops.ts";
-import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
-import { convOutputSize, createWasmKernels, type ConvGeometry } from "../../src/runtime/wasm/kernels.ts";
-import { depthwiseScratchFloats } from "../../src/runtime/wasm/depthwise-kernel.ts";
+import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/host/bump-allocator.ts";
+import { convOutputSize, createWasmKernels, type ConvWindow } from "../../src/runtime/wasm/host/kernels.ts";
+import { depthwiseScratchFloats } from "../../src/runtime/wasm/gen/depthwise-kernel.ts";
 import { randomArray } from "../../test/support/arrays.ts";
 import { measure, type BenchCase, type Measurement } from "../harness.ts";
 
-function geometry(size: number, channels: number, kernel: number, stride: number, pad: Pad4): ConvGeometry {
+function geometry(size: number, channels: number, kernel: number, stride: number, pad: Pad4): ConvWindow {
   return { batch: 1, height: size, width: size, channels, kernel: [kernel, kernel], stride: [stride, stride], pad, dilation: [1, 1] };
 }
 

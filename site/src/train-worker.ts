@@ -7,7 +7,7 @@ import { exportOnnx } from "../../src/backends/onnx/index.ts";
 import type { DataSplit } from "../../src/data/dataset.ts";
 import { loadData } from "../../src/data/load-data.ts";
 import { modelShapes, validateData } from "../../src/data/validate-data.ts";
-import { detectSimd } from "../../src/runtime/wasm/features.ts";
+import { detectSimd } from "../../src/runtime/wasm/host/features.ts";
 import { renderCurvesSvg } from "../../src/viz/curves.ts";
 import type { EpochPoint } from "../../src/viz/run-log.ts";
 import { loadSiteMnist, PIXELS } from "./mnist-data.ts";

@@ -3,7 +3,7 @@
 // Arrays are row-major Float32Array views; element offsets (not byte offsets) locate each
 // matrix. When the views live in the executor's WebAssembly.Memory, a WASM implementation
 // finds its byte address as `array.byteOffset + 4 * offset`.
-import type { col2imAdd, im2col } from "./kernels/conv-geometry.ts";
+import type { col2imAdd, im2col } from "./reference/conv-geometry.ts";
 
 export interface Gemm {
   /**
@@ -31,11 +31,11 @@ export interface Gemm {
   ): void;
   /** The executor's weights changed: drop anything cached from them (packed panels). */
   paramsChanged?(): void;
-  /** Faster versions of the conv kernels' patch copies (kernels/conv-geometry.ts's `im2col`
+  /** Faster versions of the conv kernels' patch copies (reference/conv-geometry.ts's `im2col`
    * and `col2imAdd`, same arguments and results), where the backend has them. */
   im2col?: typeof im2col;
   col2imAdd?: typeof col2imAdd;
-  /** Faster versions of attention's row softmax and its backward (kernels/attention.ts's
+  /** Faster versions of attention's row softmax and its backward (reference/attention.ts's
    * `softmaxRows` and `softmaxRowsGrad`, same arguments and results). */
   softmaxRows?: SoftmaxRows;
   softmaxRowsGrad?: SoftmaxRowsGrad;

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ops } from "../../src/check/ops/registry.ts";
-import { referenceKernels } from "../../src/runtime/kernels/registry.ts";
+import { referenceKernels } from "../../src/runtime/reference/registry.ts";
 import type { OpAttrs } from "../../src/runtime/ops.ts";
 import { opFixtures } from "../onnx/fixtures.ts";
 import { imageGradientCases, sequenceGradientCases } from "../runtime/gradient-cases.ts";

@@ -9,7 +9,7 @@ it("KERNEL_SOURCES names each op's reference kernel", async () => {
     const { file, expression } = KERNEL_SOURCES[op];
     const exports = (await import(
       /* @vite-ignore */ new URL(
-        `../../src/runtime/kernels/${file}`,
+        `../../src/runtime/reference/${file}`,
         import.meta.url,
       ).href
     )) as Record<string, unknown>;

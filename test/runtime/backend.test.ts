@@ -1,13 +1,13 @@
 // Backends: the GEMM and kernels an executor runs are swappable, bound to the executor's arena.
 import { describe, expect, it } from "vitest";
-import type { WasmMemory } from "../../src/runtime/arena.ts";
-import type { Backend, BackendArena } from "../../src/runtime/backend.ts";
-import { createExecutor } from "../../src/runtime/executor.ts";
+import type { WasmMemory } from "../../src/runtime/wasm/host/webassembly-api.ts";
+import type { Backend, BackendArena } from "../../src/runtime/exec/backend.ts";
+import { createExecutor } from "../../src/runtime/exec/executor.ts";
 import { jsGemm } from "../../src/runtime/gemm.ts";
 import type { Gemm } from "../../src/runtime/gemm.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
-import { planMemory } from "../../src/runtime/plan.ts";
-import { referenceKernels } from "../../src/runtime/kernels/registry.ts";
+import { planMemory } from "../../src/runtime/exec/plan.ts";
+import { referenceKernels } from "../../src/runtime/reference/registry.ts";
 import { Rng } from "../../src/runtime/rng.ts";
 import { randomArray } from "../support/arrays.ts";
 import { ProgramBuilder } from "./program-builder.ts";

@@ -2,12 +2,12 @@
 // activation after it): the outputs must match the unfolded reference kernels (a training
 // executor in eval mode), on the JavaScript and WebAssembly backends, and follow param changes.
 import { describe, expect, it } from "vitest";
-import { createExecutor } from "../../src/runtime/executor.ts";
+import { createExecutor } from "../../src/runtime/exec/executor.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
 import type { Program } from "../../src/runtime/ops.ts";
-import { planExecution } from "../../src/runtime/plan.ts";
+import { planExecution } from "../../src/runtime/exec/plan.ts";
 import { Rng } from "../../src/runtime/rng.ts";
-import { createWasmExecutor } from "../../src/runtime/wasm-backend.ts";
+import { createWasmExecutor } from "../../src/runtime/wasm/host/backend.ts";
 import { relativeError } from "../support/close.ts";
 import { randomArray } from "../support/arrays.ts";
 import { ProgramBuilder } from "./program-builder.ts";

@@ -2,8 +2,8 @@
 // output layer tied to the embedding) through the executor: the tied table's gradient is the
 // sum of both uses, and the key/value-cached decoder reproduces every row of the full forward.
 import { describe, expect, it } from "vitest";
-import { createDecoder, decoderRefusal } from "../../src/runtime/decoder.ts";
-import { createExecutor } from "../../src/runtime/executor.ts";
+import { createDecoder, decoderRefusal } from "../../src/runtime/exec/decoder.ts";
+import { createExecutor } from "../../src/runtime/exec/executor.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
 import type { Program } from "../../src/runtime/ops.ts";
 import { Rng } from "../../src/runtime/rng.ts";

@@ -1,13 +1,13 @@
 // The executor: reverse-mode autodiff over whole programs (checked by finite differences),
 // the memory plan, training/eval modes, the dropout generator state and error messages.
 import { describe, expect, it } from "vitest";
-import { createExecutor } from "../../src/runtime/executor.ts";
-import type { Executor } from "../../src/runtime/executor.ts";
+import { createExecutor } from "../../src/runtime/exec/executor.ts";
+import type { Executor } from "../../src/runtime/exec/executor.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
-import { planExecution, planMemory } from "../../src/runtime/plan.ts";
+import { planExecution, planMemory } from "../../src/runtime/exec/plan.ts";
 import type { Program } from "../../src/runtime/ops.ts";
 import { Rng } from "../../src/runtime/rng.ts";
-import { referenceKernels } from "../../src/runtime/kernels/registry.ts";
+import { referenceKernels } from "../../src/runtime/reference/registry.ts";
 import type { Kernel } from "../../src/runtime/kernel.ts";
 import { ProgramBuilder } from "./program-builder.ts";
 import { randomArray } from "../support/arrays.ts";

@@ -3,7 +3,7 @@
 import type { Kernel, KernelTable, Shape } from "../../src/runtime/kernel.ts";
 import { sizeOf } from "../../src/runtime/kernel.ts";
 import { jsGemm } from "../../src/runtime/gemm.ts";
-import { referenceKernels } from "../../src/runtime/kernels/registry.ts";
+import { referenceKernels } from "../../src/runtime/reference/registry.ts";
 import type { OpAttrs, OpName } from "../../src/runtime/ops.ts";
 import { Rng } from "../../src/runtime/rng.ts";
 import { randomArray } from "../support/arrays.ts";

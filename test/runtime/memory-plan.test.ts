@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Lifetime } from "../../src/runtime/memory-plan.ts";
-import { planOffsets } from "../../src/runtime/memory-plan.ts";
+import type { Lifetime } from "../../src/runtime/exec/memory-plan.ts";
+import { planOffsets } from "../../src/runtime/exec/memory-plan.ts";
 
 /** Whether two placed buffers overlap in both time and memory. */
 function clash(a: Lifetime, oa: number, b: Lifetime, ob: number): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createExecutor } from "../../src/runtime/executor.ts";
+import { createExecutor } from "../../src/runtime/exec/executor.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
-import { sliceProgram } from "../../src/runtime/slice-program.ts";
+import { sliceProgram } from "../../src/runtime/exec/slice-program.ts";
 import { ProgramBuilder } from "./program-builder.ts";
 
 function classifier() {

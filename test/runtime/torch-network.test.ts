@@ -2,7 +2,7 @@
 // the input gradient and batchnorm's running stats (fixture: gen_torch_network.py).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createExecutor } from "../../src/runtime/executor.ts";
+import { createExecutor } from "../../src/runtime/exec/executor.ts";
 import { relativeError } from "../support/close.ts";
 import { ProgramBuilder } from "./program-builder.ts";
 

@@ -1,13 +1,13 @@
 // The WebAssembly backend gives the JavaScript results: single GEMMs (every transpose, K split
 // over a small workspace, epilogue) and a whole training step of a conv net.
 import { describe, expect, it } from "vitest";
-import type { WasmMemory } from "../../src/runtime/arena.ts";
-import { createExecutor } from "../../src/runtime/executor.ts";
+import type { WasmMemory } from "../../src/runtime/wasm/host/webassembly-api.ts";
+import { createExecutor } from "../../src/runtime/exec/executor.ts";
 import { jsGemm } from "../../src/runtime/gemm.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
 import { Rng } from "../../src/runtime/rng.ts";
-import { createWasmExecutor, wasmBackend } from "../../src/runtime/wasm-backend.ts";
-import { createWasmKernels } from "../../src/runtime/wasm/kernels.ts";
+import { createWasmExecutor, wasmBackend } from "../../src/runtime/wasm/host/backend.ts";
+import { createWasmKernels } from "../../src/runtime/wasm/host/kernels.ts";
 import { randomArray } from "../support/arrays.ts";
 import { relativeError } from "../support/close.ts";
 import { ProgramBuilder } from "./program-builder.ts";

@@ -5,10 +5,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { check } from "../../src/check/index.ts";
-import { createExecutor } from "../../src/runtime/executor.ts";
+import { createExecutor } from "../../src/runtime/exec/executor.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
 import type { Program } from "../../src/runtime/ops.ts";
-import { createWasmExecutor } from "../../src/runtime/wasm-backend.ts";
+import { createWasmExecutor } from "../../src/runtime/wasm/host/backend.ts";
 import { parse } from "../../src/syntax/parse.ts";
 import { randomArray } from "../support/arrays.ts";
 import { relativeError } from "../support/close.ts";

@@ -1,7 +1,7 @@
 // An OpRunner (kernel-harness.ts) on the WebAssembly backend: the op as the only node of a WASM
 // training executor, so the finite-difference checks run the SIMD paths the planner picks.
 import type { Shape } from "../../src/runtime/kernel.ts";
-import { createWasmExecutor } from "../../src/runtime/wasm-backend.ts";
+import { createWasmExecutor } from "../../src/runtime/wasm/host/backend.ts";
 import type { Gradients, KernelCase, OpRunner } from "./kernel-harness.ts";
 import { kernelFor } from "./kernel-harness.ts";
 import { ProgramBuilder } from "./program-builder.ts";

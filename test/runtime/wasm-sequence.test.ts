@@ -4,11 +4,11 @@
 // a one-node WASM training executor (and the attention ones through inference executors), and a
 // GPT-style model's training step against the JavaScript executor.
 import { describe, expect, it } from "vitest";
-import { createExecutor } from "../../src/runtime/executor.ts";
+import { createExecutor } from "../../src/runtime/exec/executor.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
 import type { Program } from "../../src/runtime/ops.ts";
 import { Rng } from "../../src/runtime/rng.ts";
-import { createWasmExecutor } from "../../src/runtime/wasm-backend.ts";
+import { createWasmExecutor } from "../../src/runtime/wasm/host/backend.ts";
 import { kernelFor } from "./kernel-harness.ts";
 import { randomArray } from "../support/arrays.ts";
 import { ProgramBuilder } from "./program-builder.ts";
@@ -51,7 +51,7 @@ describe("sequence ops on the WASM backend match PyTorch", () => {
 });
 
 // Inference executors run all of a sample's heads in one kernel call (gemm.attentionHeads,
-// src/runtime/wasm/attention-kernel.ts), on two threads split by heads.
+// src/runtime/wasm/gen/attention-kernel.ts), on two threads split by heads.
 describe("attention in WASM inference executors matches PyTorch", () => {
   for (const c of sequenceFixture.cases.filter((fixture) => fixture.attrs.op === "attention")) {
     for (const threads of [1, 2] as const) {

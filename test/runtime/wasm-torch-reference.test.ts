@@ -3,7 +3,7 @@
 // WASM executor — its SIMD conv, depthwise, pooling and batchnorm paths as the planner picks
 // them — forward, backward, input and parameter gradients, and batchnorm's running statistics.
 import { describe, expect, it } from "vitest";
-import { createWasmExecutor } from "../../src/runtime/wasm-backend.ts";
+import { createWasmExecutor } from "../../src/runtime/wasm/host/backend.ts";
 import { relativeError } from "../support/close.ts";
 import { referenceFixture } from "./torch-reference-fixture.ts";
 import { kernelFor } from "./kernel-harness.ts";

@@ -1,16 +1,16 @@
-// The WebAssembly backend's training paths (wasm-conv.ts, wasm-layer-kernels.ts) give the
+// The WebAssembly backend's training paths (wasm/ops/conv.ts, wasm/ops/layer-kernels.ts) give the
 // JavaScript reference's results: a training step of LeNet-5-style networks in both variants
 // (tanh + average pooling, relu + max pooling) and of nets covering the other activations (swish too),
 // implicit and patch-matrix convs (strides, dilation, asymmetric pads, more than 16 filters), depthwise convs,
 // global pools, input gradients, a conv whose patches are too large to keep, eval-mode forwards; and it is
 // deterministic.
 import { describe, expect, it } from "vitest";
-import type { Executor } from "../../src/runtime/executor.ts";
-import { createExecutor } from "../../src/runtime/executor.ts";
+import type { Executor } from "../../src/runtime/exec/executor.ts";
+import { createExecutor } from "../../src/runtime/exec/executor.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
 import type { OpAttrs, Program } from "../../src/runtime/ops.ts";
 import { Rng } from "../../src/runtime/rng.ts";
-import { createWasmExecutor } from "../../src/runtime/wasm-backend.ts";
+import { createWasmExecutor } from "../../src/runtime/wasm/host/backend.ts";
 import { randomArray } from "../support/arrays.ts";
 import { relativeError } from "../support/close.ts";
 import { ProgramBuilder } from "./program-builder.ts";

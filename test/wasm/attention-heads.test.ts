@@ -1,12 +1,12 @@
-// The attention_heads export (src/runtime/wasm/attention-kernel.ts: every head's scores, row
+// The attention_heads export (src/runtime/wasm/gen/attention-kernel.ts: every head's scores, row
 // softmax and weighted values of one sample in one call) against the same products computed
 // head by head in float64, on one and two threads: head widths of 16 and 6 (a partial panel),
 // keys that fill no whole panel, causal masks, and a cross-attention shape (s ≠ t). Guard
 // bands around the output catch writes outside each head's columns.
 import { afterAll, describe, expect, it } from "vitest";
-import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
-import { attentionWorkspaceFloats } from "../../src/runtime/wasm/attention-kernel.ts";
-import { createWasmKernels, type WasmKernels } from "../../src/runtime/wasm/kernels.ts";
+import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/host/bump-allocator.ts";
+import { attentionWorkspaceFloats } from "../../src/runtime/wasm/gen/attention-kernel.ts";
+import { createWasmKernels, type WasmKernels } from "../../src/runtime/wasm/host/kernels.ts";
 import { expectGuardsIntact, guarded } from "./guards.ts";
 import { randomArray } from "../support/arrays.ts";
 import { relativeError } from "../support/close.ts";

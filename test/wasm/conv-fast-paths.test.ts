@@ -5,8 +5,8 @@
 // rows of one image: the lower half runs as a window shifted by a negative top pad).
 import { afterAll, describe, expect, it } from "vitest";
 import type { Pad4 } from "../../src/runtime/ops.ts";
-import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
-import { convOutputSize, createWasmKernels, type ConvGeometry, type FusedActivation, type WasmKernels } from "../../src/runtime/wasm/kernels.ts";
+import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/host/bump-allocator.ts";
+import { convOutputSize, createWasmKernels, type ConvWindow, type KernelActivation, type WasmKernels } from "../../src/runtime/wasm/host/kernels.ts";
 import { convReference, depthwiseReference } from "./reference.ts";
 import { randomArray } from "../support/arrays.ts";
 import { relativeError } from "../support/close.ts";
@@ -38,7 +38,7 @@ const CASES: Case[] = [
   { size: [9, 8], kernel: [5, 3], channels: 21, stride: 1, pad: [2, 2, 1, 1], dilation: 1, batch: 1 },
 ];
 
-function geometry(c: Case): ConvGeometry {
+function geometry(c: Case): ConvWindow {
   return {
     batch: c.batch,
     height: c.size[0],
@@ -64,7 +64,7 @@ function checkDepthwise(kernels: WasmKernels, heap: BumpAllocator, c: Case, inde
   const imageAt = heap.put(image);
   const weightsAt = heap.put(weights);
   const biasAt = bias ? heap.put(bias) : undefined;
-  for (const activation of ["none", "relu", "relu6"] as FusedActivation[]) {
+  for (const activation of ["none", "relu", "relu6"] as KernelActivation[]) {
     const out = heap.alloc(g.batch * oh * ow * g.channels);
     kernels.depthwise(g, { image: imageAt, weights: weightsAt, bias: biasAt, activation, out });
     const want = depthwiseReference(g, image, weights, bias, activation);

@@ -1,8 +1,8 @@
 // im2col + GEMM against a direct convolution; col2im as im2col's adjoint; depthwise.
 import { describe, expect, it } from "vitest";
 import type { Pad4 } from "../../src/runtime/ops.ts";
-import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
-import { convOutputSize, createWasmKernels, type ConvGeometry, type FusedActivation } from "../../src/runtime/wasm/kernels.ts";
+import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/host/bump-allocator.ts";
+import { convOutputSize, createWasmKernels, type ConvWindow, type KernelActivation } from "../../src/runtime/wasm/host/kernels.ts";
 import { convReference, depthwiseReference } from "./reference.ts";
 import { randomArray } from "../support/arrays.ts";
 import { relativeError } from "../support/close.ts";
@@ -24,8 +24,8 @@ const WINDOWS: Window[] = [
 ];
 const CHANNELS = [1, 3, 5, 16, 17, 36];
 
-function geometries(): ConvGeometry[] {
-  const out: ConvGeometry[] = [];
+function geometries(): ConvWindow[] {
+  const out: ConvWindow[] = [];
   let i = 0;
   for (const w of WINDOWS)
     for (const channels of CHANNELS) {
@@ -35,7 +35,7 @@ function geometries(): ConvGeometry[] {
   return out;
 }
 
-function describeGeometry(g: ConvGeometry): string {
+function describeGeometry(g: ConvWindow): string {
   return `${g.batch}×${g.height}×${g.width}×${g.channels} k${g.kernel} s${g.stride} p${g.pad} d${g.dilation}`;
 }
 
@@ -94,7 +94,7 @@ for (const fma of [false, true]) {
       const memory = createKernelMemory(1 << 22);
       const kernels = await createWasmKernels(memory, { fma });
       const heap = new BumpAllocator(memory);
-      const activations: FusedActivation[] = ["none", "relu", "relu6"];
+      const activations: KernelActivation[] = ["none", "relu", "relu6"];
       for (const [index, g] of geometries().entries()) {
         heap.reset();
         const [oh, ow] = convOutputSize(g);

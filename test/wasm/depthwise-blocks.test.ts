@@ -7,11 +7,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Pad4 } from "../../src/runtime/ops.ts";
 import type { ForwardCall } from "../../src/runtime/kernel.ts";
-import { depthwiseKernel } from "../../src/runtime/kernels/depthwise.ts";
-import { wasmDepthwise, wasmDepthwiseSizing } from "../../src/runtime/wasm-depthwise.ts";
-import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
-import { depthwiseScratchFloats } from "../../src/runtime/wasm/depthwise-kernel.ts";
-import { convOutputSize, createWasmKernels, type ConvGeometry, type FusedActivation, type WasmKernels } from "../../src/runtime/wasm/kernels.ts";
+import { depthwiseKernel } from "../../src/runtime/reference/depthwise.ts";
+import { wasmDepthwise, wasmDepthwiseSizing } from "../../src/runtime/wasm/ops/depthwise.ts";
+import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/host/bump-allocator.ts";
+import { depthwiseScratchFloats } from "../../src/runtime/wasm/gen/depthwise-kernel.ts";
+import { convOutputSize, createWasmKernels, type ConvWindow, type KernelActivation, type WasmKernels } from "../../src/runtime/wasm/host/kernels.ts";
 import { depthwiseReference } from "./reference.ts";
 import { randomArray } from "../support/arrays.ts";
 import { relativeError } from "../support/close.ts";
@@ -71,7 +71,7 @@ const EDGES: Case[] = [
   { size: [10, 10], channels: 8, stride: [3, 3], pad: same },
 ];
 
-function geometry(c: Case): ConvGeometry {
+function geometry(c: Case): ConvWindow {
   const dilation = c.dilation ?? 1;
   return {
     batch: c.batch ?? 1,
@@ -104,7 +104,7 @@ function check(kernels: WasmKernels, heap: BumpAllocator, cases: Case[], seed: n
     const weightsAt = heap.put(weights);
     for (const bias of [randomArray(seed + index + 200, g.channels), null]) {
       const biasAt = bias ? heap.put(bias) : undefined;
-      for (const activation of ["none", "relu", "relu6"] as FusedActivation[]) {
+      for (const activation of ["none", "relu", "relu6"] as KernelActivation[]) {
         const out = heap.alloc(g.batch * oh * ow * g.channels);
         kernels.depthwise(g, { image: imageAt, weights: weightsAt, bias: biasAt, activation, out, scratch, scratchFloats });
         const want = depthwiseReference(g, image, weights, bias, activation);

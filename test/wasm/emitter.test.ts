@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ModuleBuilder, sleb, uleb } from "../../src/runtime/wasm/emitter.ts";
-import { wasm } from "../../src/runtime/wasm/webassembly-api.ts";
+import { ModuleBuilder, sleb, uleb } from "../../src/runtime/wasm/gen/emitter.ts";
+import { wasm } from "../../src/runtime/wasm/host/webassembly-api.ts";
 
 describe("wasm emitter", () => {
   it("encodes LEB128 as the spec's examples", () => {

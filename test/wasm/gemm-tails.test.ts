@@ -2,8 +2,8 @@
 // have (1 … panel width − 1 columns: whole vectors and partial ones) and every row remainder,
 // with bias, accumulation and activations, against the float64 reference.
 import { describe, expect, it } from "vitest";
-import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
-import { createWasmKernels, type FusedActivation } from "../../src/runtime/wasm/kernels.ts";
+import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/host/bump-allocator.ts";
+import { createWasmKernels, type KernelActivation } from "../../src/runtime/wasm/host/kernels.ts";
 import { gemmReference, type GemmCase } from "./reference.ts";
 import { randomArray } from "../support/arrays.ts";
 import { relativeError } from "../support/close.ts";
@@ -14,7 +14,7 @@ const CONFIGS = [
   { name: "plain SIMD 4×8", options: { fma: false, tile: { rows: 4, vectors: 2 } } },
   { name: "plain SIMD 2×16", options: { fma: false, tile: { rows: 2, vectors: 4 } } },
 ] as const;
-const ACTIVATIONS: FusedActivation[] = ["none", "relu", "relu6"];
+const ACTIVATIONS: KernelActivation[] = ["none", "relu", "relu6"];
 
 describe("GEMM narrow last panels", () => {
   for (const { name, options } of CONFIGS) {

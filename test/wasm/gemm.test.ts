@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
-import { detectRelaxedSimd } from "../../src/runtime/wasm/features.ts";
-import { createWasmKernels, type FusedActivation, type WasmKernels } from "../../src/runtime/wasm/kernels.ts";
+import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/host/bump-allocator.ts";
+import { detectRelaxedSimd } from "../../src/runtime/wasm/host/features.ts";
+import { createWasmKernels, type KernelActivation, type WasmKernels } from "../../src/runtime/wasm/host/kernels.ts";
 import { gemmReference, type GemmCase } from "./reference.ts";
 import { randomArray } from "../support/arrays.ts";
 import { relativeError } from "../support/close.ts";
 
 const SIZES = [1, 3, 5, 17, 64];
-const ACTIVATIONS: FusedActivation[] = ["none", "relu", "relu6"];
+const ACTIVATIONS: KernelActivation[] = ["none", "relu", "relu6"];
 
 /** Runs one case through packB + gemm and returns C. */
 function runGemm(kernels: WasmKernels, heap: BumpAllocator, t: GemmCase): Float32Array {
@@ -126,7 +126,7 @@ describe("wasm GEMM", () => {
     }
 
     it("refuses two threads on an unshared memory", async () => {
-      const { wasm } = await import("../../src/runtime/wasm/webassembly-api.ts");
+      const { wasm } = await import("../../src/runtime/wasm/host/webassembly-api.ts");
       const memory = new wasm.Memory({ initial: 1 });
       await expect(createWasmKernels(memory, { threads: 2 })).rejects.toThrow(/shared memory/);
     });

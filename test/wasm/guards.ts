@@ -1,6 +1,6 @@
 // Guard bands around a WebAssembly kernel's output: a write outside its range fails the test.
 import { expect } from "vitest";
-import type { BumpAllocator } from "../../src/runtime/wasm/arena.ts";
+import type { BumpAllocator } from "../../src/runtime/wasm/host/bump-allocator.ts";
 
 const GUARD = 8;
 const GUARD_VALUE = 12345;

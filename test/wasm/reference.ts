@@ -1,8 +1,8 @@
 // Straightforward float64 references the WebAssembly kernels are checked against.
-import type { ConvGeometry, FusedActivation } from "../../src/runtime/wasm/kernels.ts";
-import { convOutputSize } from "../../src/runtime/wasm/kernels.ts";
+import type { ConvWindow, KernelActivation } from "../../src/runtime/wasm/host/kernels.ts";
+import { convOutputSize } from "../../src/runtime/wasm/host/kernels.ts";
 
-export function activate(x: number, activation: FusedActivation): number {
+export function activate(x: number, activation: KernelActivation): number {
   if (activation === "relu") return Math.max(x, 0);
   if (activation === "relu6") return Math.min(Math.max(x, 0), 6);
   return x;
@@ -21,7 +21,7 @@ export interface GemmCase {
   c0: Float32Array;
   bias: Float32Array | null;
   accumulate: boolean;
-  activation: FusedActivation;
+  activation: KernelActivation;
 }
 
 export function gemmReference(t: GemmCase): Float64Array {
@@ -41,7 +41,7 @@ export function gemmReference(t: GemmCase): Float64Array {
 }
 
 /** Direct NHWC convolution, Keras kernel [kh, kw, C, filters]. */
-export function convReference(g: ConvGeometry, image: Float32Array, kernel: Float32Array, filters: number): Float64Array {
+export function convReference(g: ConvWindow, image: Float32Array, kernel: Float32Array, filters: number): Float64Array {
   const [oh, ow] = convOutputSize(g);
   const { batch, height: h, width: w, channels: c } = g;
   const out = new Float64Array(batch * oh * ow * filters);
@@ -65,11 +65,11 @@ export function convReference(g: ConvGeometry, image: Float32Array, kernel: Floa
 
 /** Direct depthwise convolution (multiplier 1), weights [kh, kw, C]. */
 export function depthwiseReference(
-  g: ConvGeometry,
+  g: ConvWindow,
   image: Float32Array,
   weights: Float32Array,
   bias: Float32Array | null,
-  activation: FusedActivation,
+  activation: KernelActivation,
 ): Float64Array {
   const [oh, ow] = convOutputSize(g);
   const { batch, height: h, width: w, channels: c } = g;

@@ -1,12 +1,12 @@
-// The row kernels of sequence models (src/runtime/wasm/row-kernel.ts) against the reference
+// The row kernels of sequence models (src/runtime/wasm/gen/row-kernel.ts) against the reference
 // kernels: layernorm and rmsnorm forward and backward, softmax rows (scaled, causal) and the
 // softmax backward, on row lengths with and without a partial last vector. Guard bands
 // around every output catch writes outside its range.
 import { describe, expect, it } from "vitest";
 import { runBackward } from "../runtime/kernel-harness.ts";
-import { softmaxRows } from "../../src/runtime/kernels/attention.ts";
-import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
-import { createWasmKernels, type WasmKernels } from "../../src/runtime/wasm/kernels.ts";
+import { softmaxRows } from "../../src/runtime/reference/attention.ts";
+import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/host/bump-allocator.ts";
+import { createWasmKernels, type WasmKernels } from "../../src/runtime/wasm/host/kernels.ts";
 import { expectGuardsIntact, guarded } from "./guards.ts";
 import { randomArray } from "../support/arrays.ts";
 import { relativeError } from "../support/close.ts";

@@ -1,18 +1,18 @@
-// Strassen's multiplication on the WASM kernels (src/runtime/wasm/strassen.ts) against a
+// Strassen's multiplication on the WASM kernels (src/runtime/wasm/host/strassen.ts) against a
 // float64 GEMM: the seven-product path, the ordinary product from the packed quarters (few
 // rows, an odd last row, accumulation), chunks of a small workspace, strides, bias and each
 // fused activation; and the block kernel's tails. Also the executor: an inference pointwise
 // conv taking the Strassen path equals the JavaScript kernels, after its weights change too.
 import { describe, expect, it } from "vitest";
-import { createExecutor } from "../../src/runtime/executor.ts";
+import { createExecutor } from "../../src/runtime/exec/executor.ts";
 import { initializeParams } from "../../src/runtime/init.ts";
 import { Rng } from "../../src/runtime/rng.ts";
-import { createWasmExecutor } from "../../src/runtime/wasm-backend.ts";
-import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
-import { createWasmKernels, type FusedActivation, type WasmKernels } from "../../src/runtime/wasm/kernels.ts";
-import { packStrassenB, strassenGemm, strassenPackedFloats, strassenPays } from "../../src/runtime/wasm/strassen.ts";
+import { createWasmExecutor } from "../../src/runtime/wasm/host/backend.ts";
+import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/host/bump-allocator.ts";
+import { createWasmKernels, type KernelActivation, type WasmKernels } from "../../src/runtime/wasm/host/kernels.ts";
+import { packStrassenB, strassenGemm, strassenPackedFloats, strassenPays } from "../../src/runtime/wasm/host/strassen.ts";
 import { ProgramBuilder } from "../runtime/program-builder.ts";
-import type { GrowableWasmMemory } from "../../src/runtime/wasm/webassembly-api.ts";
+import type { GrowableWasmMemory } from "../../src/runtime/wasm/host/webassembly-api.ts";
 import { gemmReference } from "./reference.ts";
 import { randomArray } from "../support/arrays.ts";
 import { relativeError } from "../support/close.ts";
@@ -24,7 +24,7 @@ interface Case {
   lda?: number;
   ldc?: number;
   bias?: boolean;
-  activation?: FusedActivation;
+  activation?: KernelActivation;
   accumulate?: boolean;
   workspaceFloats?: number;
 }

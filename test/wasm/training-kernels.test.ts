@@ -6,21 +6,21 @@
 import { describe, expect, it } from "vitest";
 import { jsGemm } from "../../src/runtime/gemm.ts";
 import type { ForwardCall } from "../../src/runtime/kernel.ts";
-import { onePlusErf } from "../../src/runtime/kernels/activation.ts";
-import { col2imAdd, im2col } from "../../src/runtime/kernels/conv-geometry.ts";
-import { depthwiseBackward, depthwiseGeometry } from "../../src/runtime/kernels/depthwise.ts";
-import { avgpoolKernel, maxpoolKernel } from "../../src/runtime/kernels/pool.ts";
+import { onePlusErf } from "../../src/runtime/reference/activation.ts";
+import { col2imAdd, im2col } from "../../src/runtime/reference/conv-geometry.ts";
+import { depthwiseBackward, depthwiseGeometry } from "../../src/runtime/reference/depthwise.ts";
+import { avgpoolKernel, maxpoolKernel } from "../../src/runtime/reference/pool.ts";
 import type { Pad4 } from "../../src/runtime/ops.ts";
 import { Rng } from "../../src/runtime/rng.ts";
-import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/arena.ts";
+import { BumpAllocator, createKernelMemory } from "../../src/runtime/wasm/host/bump-allocator.ts";
 import {
   convOutputSize,
   createWasmKernels,
-  type ConvGeometry,
+  type ConvWindow,
   type ElementwiseActivation,
-  type FusedActivation,
+  type KernelActivation,
   type WasmKernels,
-} from "../../src/runtime/wasm/kernels.ts";
+} from "../../src/runtime/wasm/host/kernels.ts";
 import { expectGuardsIntact, guarded } from "./guards.ts";
 import { randomArray } from "../support/arrays.ts";
 import { relativeError } from "../support/close.ts";
@@ -35,7 +35,7 @@ const FORMULAS: Record<ElementwiseActivation, { value: (x: number) => number; de
   sigmoid: { value: sigmoid, derivative: (y) => y * (1 - y) },
   tanh: { value: Math.tanh, derivative: (y) => 1 - y * y },
   swish: { value: (x) => x * sigmoid(x), derivative: (x) => sigmoid(x) * (1 + x * (1 - sigmoid(x))), fromInput: true },
-  // Exact GELU with the reference's erf (kernels/activation.ts), in float64.
+  // Exact GELU with the reference's erf (reference/activation.ts), in float64.
   gelu: {
     value: (x) => 0.5 * x * onePlusErf(x * Math.SQRT1_2),
     derivative: (x) => 0.5 * onePlusErf(x * Math.SQRT1_2) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI),
@@ -102,7 +102,7 @@ function poolCall(c: PoolCase, op: "maxpool" | "avgpool", x: Float32Array): Forw
   };
 }
 
-const PATCH_GEOMETRIES: ConvGeometry[] = [
+const PATCH_GEOMETRIES: ConvWindow[] = [
   { batch: 2, height: 8, width: 8, channels: 1, kernel: [5, 5], stride: [1, 1], pad: [2, 2, 2, 2], dilation: [1, 1] },
   { batch: 1, height: 7, width: 6, channels: 6, kernel: [5, 5], stride: [1, 1], pad: [0, 0, 0, 0], dilation: [1, 1] },
   { batch: 2, height: 9, width: 7, channels: 3, kernel: [3, 3], stride: [2, 2], pad: [1, 0, 0, 1], dilation: [1, 1] },
@@ -110,7 +110,7 @@ const PATCH_GEOMETRIES: ConvGeometry[] = [
   { batch: 1, height: 6, width: 6, channels: 17, kernel: [2, 4], stride: [2, 1], pad: [0, 1, 2, 1], dilation: [1, 1] },
 ];
 
-function jsGeometry(g: ConvGeometry) {
+function jsGeometry(g: ConvWindow) {
   const [outH, outW] = convOutputSize(g);
   return {
     h: g.height,
@@ -240,7 +240,7 @@ for (const fma of [false, true]) {
 
     it("multiplies narrow matrices: every n up to two blocks, long K in chunks, transposed A, epilogue", async () => {
       const { kernels, heap } = await setUp(fma);
-      const activations: FusedActivation[] = ["none", "relu", "relu6"];
+      const activations: KernelActivation[] = ["none", "relu", "relu6"];
       let index = 0;
       for (const n of [1, 3, 4, 6, 9, 12, 16, 17, 29, 33]) {
         for (const [m, k] of [[1, 1], [7, 25], [13, 600], [26, 3]] as const) {
@@ -281,7 +281,7 @@ for (const fma of [false, true]) {
 
     it("convolves and takes filter gradients straight from a padded image, as patches + GEMM do", async () => {
       const { kernels, heap } = await setUp(fma);
-      const cases: ConvGeometry[] = [
+      const cases: ConvWindow[] = [
         { batch: 2, height: 12, width: 12, channels: 1, kernel: [5, 5], stride: [1, 1], pad: [0, 0, 0, 0], dilation: [1, 1] },
         { batch: 2, height: 9, width: 8, channels: 6, kernel: [5, 5], stride: [1, 1], pad: [0, 0, 0, 0], dilation: [1, 1] },
         { batch: 1, height: 11, width: 10, channels: 3, kernel: [3, 2], stride: [2, 3], pad: [0, 0, 0, 0], dilation: [2, 1] },
@@ -355,7 +355,7 @@ for (const fma of [false, true]) {
 
     it("accumulates the depthwise input and weight gradients as the reference kernel does", async () => {
       const { kernels, heap } = await setUp(fma);
-      const cases: ConvGeometry[] = [
+      const cases: ConvWindow[] = [
         { batch: 2, height: 7, width: 6, channels: 8, kernel: [3, 3], stride: [1, 1], pad: [1, 1, 1, 1], dilation: [1, 1] },
         { batch: 1, height: 9, width: 8, channels: 13, kernel: [3, 3], stride: [2, 2], pad: [0, 1, 0, 1], dilation: [1, 1] },
         { batch: 1, height: 8, width: 9, channels: 6, kernel: [5, 3], stride: [1, 2], pad: [2, 2, 1, 0], dilation: [2, 1] },

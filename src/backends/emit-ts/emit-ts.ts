@@ -10,12 +10,12 @@
 // source only enter through `literal`.
 import type { Graph } from "../../ir/graph.ts";
 import { sizeOf } from "../../runtime/kernel.ts";
-import { referenceKernels } from "../../runtime/kernels/registry.ts";
+import { referenceKernels } from "../../runtime/reference/registry.ts";
 import type { Kernel } from "../../runtime/kernel.ts";
 import type { OpName, ParamSpec } from "../../runtime/ops.ts";
-import { buildKernelModule } from "../../runtime/wasm/kernels-module.ts";
-import { moduleConfig } from "../../runtime/wasm/kernels.ts";
-import { wasm } from "../../runtime/wasm/webassembly-api.ts";
+import { buildKernelModule } from "../../runtime/wasm/gen/kernels-module.ts";
+import { moduleConfig } from "../../runtime/wasm/host/kernels.ts";
+import { wasm } from "../../runtime/wasm/host/webassembly-api.ts";
 import { formatTypeScript } from "./format-ts.ts";
 import { inlineModules, type Binding, type InlineRoot } from "./link-modules.ts";
 import { KERNEL_SOURCES } from "./kernel-sources.ts";
@@ -115,7 +115,7 @@ function modelKernels(ops: readonly OpName[]): { roots: InlineRoot[]; table: str
     names.get(file)!.add(expression.split(".")[0]);
   }
   const roots = [...names].map(([file, exports]) => ({
-    path: runtimeFile(`kernels/${file}`),
+    path: runtimeFile(`reference/${file}`),
     names: [...exports],
   }));
   const entries = ops.map((op) => `${JSON.stringify(op)}: ${KERNEL_SOURCES[op].expression}`);
@@ -279,9 +279,9 @@ export async function emitTs(
   // Passed in as values: the model's kernels for the registry, and the embedded kernel
   // modules for the WebAssembly compiler.
   const bind = new Map<string, Binding>([
-    [`${runtimeFile("kernels/registry.ts")}#referenceKernels`, { global: "MODEL_KERNELS" }],
+    [`${runtimeFile("reference/registry.ts")}#referenceKernels`, { global: "MODEL_KERNELS" }],
     [
-      `${runtimeFile("wasm/kernels-module.ts")}#compileKernelModule`,
+      `${runtimeFile("wasm/gen/kernels-module.ts")}#compileKernelModule`,
       { path: standaloneFile("embedded-kernels.ts"), name: "compileKernelModule" },
     ],
   ]);

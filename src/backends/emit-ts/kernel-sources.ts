@@ -4,7 +4,7 @@
 import type { OpName } from "../../runtime/ops.ts";
 
 export interface KernelSource {
-  /** A file under src/runtime/kernels/. */
+  /** A file under src/runtime/reference/. */
   readonly file: string;
   readonly expression: string;
 }

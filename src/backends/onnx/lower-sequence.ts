@@ -3,7 +3,7 @@
 // Reshape/Transpose per head, Softmax and MatMul (opset 17 has no attention op); LSTM and GRU
 // use ONNX's own ops with the gates reordered from Keras's layout.
 import type { AttrsOf } from "../../runtime/ops.ts";
-import { sinusoidalRows } from "../../runtime/kernels/embedding.ts";
+import { sinusoidalRows } from "../../runtime/reference/embedding.ts";
 import { float, int, int64Scalar, ints } from "./graph-builder.ts";
 import { fullShape } from "./layout.ts";
 import type { LoweredValue, LoweringContext } from "./lower-node.ts";

@@ -1,6 +1,6 @@
 // Overlap-tile prediction with a runtime executor: the glue between a checked model and the pure
 // tiling function. The tile geometry comes from the program's input and output shapes.
-import type { Executor } from "../../runtime/executor.ts";
+import type { Executor } from "../../runtime/exec/executor.ts";
 import { overlapTile } from "./overlap-tile.ts";
 import type { PadMode } from "./pad-image.ts";
 import { tileGeometry } from "./plan.ts";

@@ -4,11 +4,11 @@
 // (wasm-executor.ts: relaxed-SIMD FMA build, else plain SIMD), else on the TypeScript kernels.
 // Buffers are sized once for `maxBatch`; a larger inference batch runs in chunks of `maxBatch`.
 // It must stay free of imports other than runtime modules that are themselves import-free.
-import type { Executor } from "../../../runtime/executor.ts";
-import { createExecutor } from "../../../runtime/executor.ts";
+import type { Executor } from "../../../runtime/exec/executor.ts";
+import { createExecutor } from "../../../runtime/exec/executor.ts";
 import { sizeOf } from "../../../runtime/kernel.ts";
 import type { Program } from "../../../runtime/ops.ts";
-import { sliceProgram } from "../../../runtime/slice-program.ts";
+import { sliceProgram } from "../../../runtime/exec/slice-program.ts";
 import { concatBytes, typedArrayAt } from "../../../io/bytes.ts";
 import { parseSafetensors, serializeSafetensors } from "../../../io/safetensors.ts";
 import { checkWeights } from "../../../io/weights.ts";

@@ -1,14 +1,14 @@
 // The WebAssembly compiler an emitted module passes in for the runtime's (emit-ts.ts binds
-// wasm/kernels-module.ts's `compileKernelModule` to this one): `netc compile` built the kernel
+// wasm/gen/kernels-module.ts's `compileKernelModule` to this one): `netc compile` built the kernel
 // module's bytes (with the runtime's own emitter, for each configuration the module may ask for)
 // and embedded them, so the module carries no WebAssembly emitter.
-import type { KernelModuleConfig } from "../../../runtime/wasm/kernels-module.ts";
+import type { KernelModuleConfig } from "../../../runtime/wasm/gen/kernels-module.ts";
 import {
   wasm,
   type WasmModule,
-} from "../../../runtime/wasm/webassembly-api.ts";
+} from "../../../runtime/wasm/host/webassembly-api.ts";
 
-export type { KernelModuleConfig } from "../../../runtime/wasm/kernels-module.ts";
+export type { KernelModuleConfig } from "../../../runtime/wasm/gen/kernels-module.ts";
 
 const embedded = new Map<string, Uint8Array>();
 const compiled = new Map<string, WasmModule>();

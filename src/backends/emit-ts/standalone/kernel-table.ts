@@ -1,5 +1,5 @@
 // The kernel table an emitted module passes in for the runtime's registry (link-modules.ts
-// binds kernels/registry.ts's `referenceKernels` to it): the kernels of the ops the model uses,
+// binds reference/registry.ts's `referenceKernels` to it): the kernels of the ops the model uses,
 // since the executor never looks up any other op.
 import type { KernelTable } from "../../../runtime/kernel.ts";
 

@@ -2,11 +2,11 @@
 // modules netc compile embedded, picks the best one this engine compiles (relaxed-SIMD FMA,
 // else plain SIMD), and builds the runtime's executor on it the way createWasmExecutor does,
 // but synchronously, so importing the module is enough.
-import type { Executor } from "../../../runtime/executor.ts";
-import { createExecutor } from "../../../runtime/executor.ts";
+import type { Executor } from "../../../runtime/exec/executor.ts";
+import { createExecutor } from "../../../runtime/exec/executor.ts";
 import type { Program } from "../../../runtime/ops.ts";
-import { createWasmArena, wasmBackend } from "../../../runtime/wasm-backend.ts";
-import { instantiateWasmKernels } from "../../../runtime/wasm/kernels.ts";
+import { createWasmArena, wasmBackend } from "../../../runtime/wasm/host/backend.ts";
+import { instantiateWasmKernels } from "../../../runtime/wasm/host/kernels.ts";
 import { decodeBase64 } from "./compiled-model.ts";
 import type { KernelModuleConfig } from "./embedded-kernels.ts";
 import {

@@ -2,10 +2,10 @@
 // run in place on the executor's arena; other multipliers run the JavaScript kernel.
 // 3×3 windows (no dilation, stride across 1, or 2 over at least 128 channels) take the
 // kernel's packed path, which needs scratch: room for two threads' shares is always planned.
-import type { AttrsFor, ForwardCall, Kernel, Shape } from "./kernel.ts";
-import { depthwiseKernel } from "./kernels/depthwise.ts";
-import { depthwiseScratchFloats } from "./wasm/depthwise-kernel.ts";
-import type { ConvGeometry, WasmKernels } from "./wasm/kernels.ts";
+import type { AttrsFor, ForwardCall, Kernel, Shape } from "../../kernel.ts";
+import { depthwiseKernel } from "../../reference/depthwise.ts";
+import { depthwiseScratchFloats } from "../gen/depthwise-kernel.ts";
+import type { ConvWindow, WasmKernels } from "../host/kernels.ts";
 
 /** Floats of scratch the packed path needs for two threads (0 where it does not apply). */
 function packedScratchFloats(attrs: AttrsFor<"depthwise">, inShape: Shape, outShape: Shape): number {
@@ -23,7 +23,7 @@ export const wasmDepthwiseSizing: Kernel<"depthwise"> = {
   },
 };
 
-function geometry({ attrs, batch, inShapes }: ForwardCall<"depthwise">): ConvGeometry {
+function geometry({ attrs, batch, inShapes }: ForwardCall<"depthwise">): ConvWindow {
   const [height, width, channels] = inShapes[0];
   return { batch, height, width, channels, kernel: attrs.kernel, stride: attrs.stride, pad: attrs.pad, dilation: attrs.dilation };
 }

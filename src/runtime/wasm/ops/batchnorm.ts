@@ -1,15 +1,15 @@
-// Batchnorm on the SIMD channel kernels (wasm/channel-kernel.ts), PyTorch semantics as the
-// reference kernel (kernels/batchnorm.ts), whose saved layout (mean, 1/σ, variance) it keeps:
+// Batchnorm on the SIMD channel kernels (wasm/gen/channel-kernel.ts), PyTorch semantics as the
+// reference kernel (reference/batchnorm.ts), whose saved layout (mean, 1/σ, variance) it keeps:
 // - training forward: one pass for the per-channel sums of (x − x₀) and (x − x₀)², x₀ the first
 //   pixel (a shift near the mean, so one pass loses nothing to cancellation), added up per
 //   block in float64 here; then one pass y = γ/σ·(x − μ) + β (relu fused where inference asks);
 // - backward: one pass for Σ dy and Σ dy·(x − μ), then one pass
 //   dx += γ/σ·dy − γ/σ²·mean(dy·x̂)·(x − μ) − γ/σ·mean(dy).
 // Channels not a multiple of 4, relu6 and arrays outside the kernels' memory go to the reference.
-import type { BackwardCall, ForwardCall, Kernel, SizeQuery } from "./kernel.ts";
-import { sizeOf } from "./kernel.ts";
-import { referenceKernels } from "./kernels/registry.ts";
-import type { WasmKernels } from "./wasm/kernels.ts";
+import type { BackwardCall, ForwardCall, Kernel, SizeQuery } from "../../kernel.ts";
+import { sizeOf } from "../../kernel.ts";
+import { referenceKernels } from "../../reference/registry.ts";
+import type { WasmKernels } from "../host/kernels.ts";
 
 /** Pixels per block of sums: 4096 floats a tensor (16 KB; with the second one, in L1). */
 function blockPixels(c: number): number {

@@ -1,7 +1,7 @@
 // Sub-programs: the part of a program that computes chosen nodes. Training uses it to stop
 // before a final softmax (or sigmoid) that the loss fuses into a stable log-softmax; feature
 // extraction uses it to read an inner layer.
-import type { Program, ProgramNode } from "./ops.ts";
+import type { Program, ProgramNode } from "../ops.ts";
 
 /**
  * The program whose outputs are the nodes `outputs` (ids in `program`). Nodes none of them

@@ -4,27 +4,27 @@
 // write-back; depthwise forward (multiplier 1) and the conv kernels' im2col/col2im run the SIMD
 // kernels. In inference executors, weight matrices are packed once and cached until the
 // executor's paramsChanged(). Operands outside the kernels' memory fall back to JavaScript.
-import { createArena } from "./arena.ts";
-import type { Backend } from "./backend.ts";
-import type { Executor, ExecutorOptions } from "./executor.ts";
-import { createExecutor } from "./executor.ts";
-import type { FusedActivation, Gemm } from "./gemm.ts";
-import { jsGemm } from "./gemm.ts";
-import type { Kernel } from "./kernel.ts";
-import type { Program } from "./ops.ts";
-import { planMemory } from "./plan.ts";
-import type { ConvGeometry as JsConvGeometry } from "./kernels/conv-geometry.ts";
-import { col2imAdd, im2col } from "./kernels/conv-geometry.ts";
-import { softmaxRows, softmaxRowsGrad } from "./kernels/attention.ts";
-import type { ConvGeometry, WasmKernelOptions, WasmKernels } from "./wasm/kernels.ts";
-import { createWasmKernels } from "./wasm/kernels.ts";
-import { detectSimd } from "./wasm/features.ts";
-import { packStrassenB, strassenGemm, strassenPackedFloats, strassenPays } from "./wasm/strassen.ts";
-import { attentionWorkspaceFloats } from "./wasm/attention-kernel.ts";
-import { wasmLayerKernels } from "./wasm-layer-kernels.ts";
-import { wasmConv, wasmConvSizing } from "./wasm-conv.ts";
-import { wasmDepthwise, wasmDepthwiseSizing } from "./wasm-depthwise.ts";
-import { wasmBatchnorm, wasmBatchnormSizing } from "./wasm-batchnorm.ts";
+import { createArena } from "../../exec/arena.ts";
+import type { Backend } from "../../exec/backend.ts";
+import type { Executor, ExecutorOptions } from "../../exec/executor.ts";
+import { createExecutor } from "../../exec/executor.ts";
+import type { FusedActivation, Gemm } from "../../gemm.ts";
+import { jsGemm } from "../../gemm.ts";
+import type { Kernel } from "../../kernel.ts";
+import type { Program } from "../../ops.ts";
+import { planMemory } from "../../exec/plan.ts";
+import type { ConvGeometry } from "../../reference/conv-geometry.ts";
+import { col2imAdd, im2col } from "../../reference/conv-geometry.ts";
+import { softmaxRows, softmaxRowsGrad } from "../../reference/attention.ts";
+import type { ConvWindow, WasmKernelOptions, WasmKernels } from "./kernels.ts";
+import { createWasmKernels } from "./kernels.ts";
+import { detectSimd } from "./features.ts";
+import { packStrassenB, strassenGemm, strassenPackedFloats, strassenPays } from "./strassen.ts";
+import { attentionWorkspaceFloats } from "../gen/attention-kernel.ts";
+import { wasmLayerKernels } from "../ops/layer-kernels.ts";
+import { wasmConv, wasmConvSizing } from "../ops/conv.ts";
+import { wasmDepthwise, wasmDepthwiseSizing } from "../ops/depthwise.ts";
+import { wasmBatchnorm, wasmBatchnormSizing } from "../ops/batchnorm.ts";
 
 /** Default workspace: 4 MiB of packed B panels. */
 const DEFAULT_WORKSPACE_BYTES = 1 << 22;
@@ -176,12 +176,12 @@ export async function createWasmExecutor(
 
 /** The SIMD col2im takes whole pixels (no groups), a vector of channels at a time: with fewer
  * than 4 channels the JavaScript copy's contiguous row runs are as fast. */
-function simdPatches(g: JsConvGeometry, groupC: number): boolean {
+function simdPatches(g: ConvGeometry, groupC: number): boolean {
   return groupC === g.c && g.c >= 4;
 }
 
 /** The runtime's conv geometry as the WASM kernels take it, for `batch` images. */
-function wasmGeometry(g: JsConvGeometry, batch: number): ConvGeometry {
+function wasmGeometry(g: ConvGeometry, batch: number): ConvWindow {
   return {
     batch,
     height: g.h,

@@ -1,4 +1,4 @@
-// One block of Strassen's multiplication (see strassen.ts for the algebra) as a single export,
+// One block of Strassen's multiplication (see ../host/strassen.ts for the algebra) as a single export,
 // so that it costs one call from JavaScript instead of seventeen, and so that a helper thread
 // can run a block of rows on its own: the seven products call the module's `gemm`, the
 // additions its `block_combine`.

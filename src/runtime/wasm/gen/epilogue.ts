@@ -1,17 +1,19 @@
 // The fused epilogue shared by the GEMM and depthwise kernels: optional bias, optional
 // accumulation into the existing output, then an activation. Callers pass these as one i32
 // of flags so a single compiled kernel serves every combination.
+import type { FusedActivation } from "../../gemm.ts";
 import type { Code } from "./emitter.ts";
 
-/** Activations the kernels fuse. Everything else runs as a separate elementwise pass. */
-export type FusedActivation = "none" | "relu" | "relu6";
+/** The runtime's fused activations, or "none": the kernels' epilogue flags spell out all three.
+ * Everything else runs as a separate elementwise pass. */
+export type KernelActivation = FusedActivation | "none";
 
 export const FLAG_ACCUMULATE = 1;
 export const FLAG_BIAS = 2;
 const ACTIVATION_SHIFT = 2;
-const ACTIVATION_CODE: Record<FusedActivation, number> = { none: 0, relu: 1, relu6: 2 };
+const ACTIVATION_CODE: Record<KernelActivation, number> = { none: 0, relu: 1, relu6: 2 };
 
-export function epilogueFlags(o: { accumulate?: boolean; bias?: boolean; activation?: FusedActivation }): number {
+export function epilogueFlags(o: { accumulate?: boolean; bias?: boolean; activation?: KernelActivation }): number {
   return (
     (o.accumulate ? FLAG_ACCUMULATE : 0) |
     (o.bias ? FLAG_BIAS : 0) |

@@ -1,7 +1,7 @@
 // Feature detection for the WebAssembly kernels. Relaxed SIMD (a true fused multiply-add) is
 // off by default in Node 20 but can be switched on at run time; browsers since Chrome 114
 // have it on. We ask the engine to validate a tiny module rather than trusting versions.
-import { ModuleBuilder } from "./emitter.ts";
+import { ModuleBuilder } from "../gen/emitter.ts";
 import { wasm } from "./webassembly-api.ts";
 
 /** A module with one function `(v128, v128, v128) → v128` doing `f32x4.relaxed_madd`. */

@@ -104,7 +104,7 @@ function makeBroadcastKernel<K extends Merge>(merge: K): Kernel<K> {
       inGrads.forEach((dx, i) => {
         if (!dx) return;
         if (linear) {
-          // An input whose gradient buffer is the output gradient (plan.ts aliases a residual
+          // An input whose gradient buffer is the output gradient (exec/plan.ts aliases a residual
           // add's sole-reader inputs) already holds it.
           if (combine === ADD && dx === outGrad) return;
           reduceInto(outGrad, strides[i], dims, dx, combine === SUB && i > 0 ? -1 : 1);

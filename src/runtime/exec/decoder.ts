@@ -4,16 +4,16 @@
 // n tokens O(n) rows per step, not a whole forward of T positions. Every other op of such a
 // model works position by position, and runs its reference kernel on a one-row sequence; the
 // result equals row t of the full forward.
-import type { ForwardCall, Kernel, KernelTable, Shape } from "./kernel.ts";
-import { sizeOf } from "./kernel.ts";
-import type { Gemm } from "./gemm.ts";
-import { jsGemm } from "./gemm.ts";
-import { referenceKernels } from "./kernels/registry.ts";
-import { softmaxRows } from "./kernels/attention.ts";
-import { sinusoidalRows, TokenRangeError } from "./kernels/embedding.ts";
-import type { OpAttrs, OpName, Program, ProgramNode } from "./ops.ts";
+import type { ForwardCall, Kernel, KernelTable, Shape } from "../kernel.ts";
+import { sizeOf } from "../kernel.ts";
+import type { Gemm } from "../gemm.ts";
+import { jsGemm } from "../gemm.ts";
+import { referenceKernels } from "../reference/registry.ts";
+import { softmaxRows } from "../reference/attention.ts";
+import { sinusoidalRows, TokenRangeError } from "../reference/embedding.ts";
+import type { OpAttrs, OpName, Program, ProgramNode } from "../ops.ts";
 import { paramKey } from "./plan.ts";
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 
 export interface Decoder {
   /** Positions the model was built for (T of its `[T] int` input): the most `step` may take

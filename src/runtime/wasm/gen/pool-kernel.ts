@@ -1,7 +1,7 @@
 // Max and average pooling over NHWC windows, forward and backward, vectorised across channels
 // (blocks of 16, then 4; the last C mod 4 channels as one vector overlapping the previous
 // block, its repeated lanes masked out of gradients — single channels only when C < 4). Semantics of the reference kernels
-// (src/runtime/kernels/pool.ts): windows are clipped to the image, so padding never wins a max
+// (src/runtime/reference/pool.ts): windows are clipped to the image, so padding never wins a max
 // and average divides by the clipped window's size — or by kh·kw with `includePad`. Max
 // backward re-finds each window's maximum and gives its gradient to the first pixel holding it
 // (PyTorch's tie rule), with lane masks instead of stored indices.

@@ -29,7 +29,7 @@ const LN2_HI = 0.693359375;
 const LN2_LO = -2.12194440e-4;
 const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
 
-/** The reference's erfc fit (kernels/activation.ts), highest power of t first. */
+/** The reference's erfc fit (reference/activation.ts), highest power of t first. */
 const ERFC_P = [0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418, 0.37409196, 1.00002368, -1.26551223];
 const INV_SQRT2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);

@@ -1,7 +1,7 @@
 // z = act(x + α·y [+ bias]) over a rows×cols block of three row-strided matrices (z may be x):
-// the additions and the epilogue of Strassen's multiplication (strassen.ts), four columns at a
-// time with a scalar tail. Each (bias, activation) combination gets its own loop, so the hot
-// loop tests no flags.
+// the additions and the epilogue of Strassen's multiplication (../host/strassen.ts), four
+// columns at a time with a scalar tail. Each (bias, activation) combination gets its own loop,
+// so the hot loop tests no flags.
 import type { Code, ModuleBuilder } from "./emitter.ts";
 import { FLAG_BIAS, loadActivation } from "./epilogue.ts";
 

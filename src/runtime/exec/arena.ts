@@ -2,12 +2,7 @@
 // scratch), preferably a WebAssembly.Memory so WASM kernels can work on it in place. It is sized
 // once and never grown: memory.grow would detach every Float32Array view into it.
 
-/** The part of WebAssembly.Memory the runtime uses (ES2022's lib has no WebAssembly types;
- * a real WebAssembly.Memory satisfies this). */
-export interface WasmMemory {
-  /** An ArrayBuffer, or a SharedArrayBuffer for a shared memory. */
-  readonly buffer: ArrayBufferLike;
-}
+import type { WasmMemory } from "../wasm/host/webassembly-api.ts";
 
 interface WasmMemoryConstructor {
   new (descriptor: { initial: number; maximum?: number; shared?: boolean }): WasmMemory;

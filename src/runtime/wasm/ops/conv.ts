@@ -8,10 +8,10 @@
 // The bias gradient is `columnSums`, the input gradient GEMM + `addPatches` in chunks that stay
 // in cache. Inference executors run the implicit forward too, and otherwise — like grouped and
 // 1×1 convs — the reference kernel (on the backend's GEMM).
-import type { BackwardCall, ForwardCall, Kernel, SizeQuery } from "./kernel.ts";
-import { convKernel, isPlainMatmul } from "./kernels/conv.ts";
-import { samplesThatFit } from "./kernels/conv-geometry.ts";
-import type { ConvGeometry, WasmKernels } from "./wasm/kernels.ts";
+import type { BackwardCall, ForwardCall, Kernel, SizeQuery } from "../../kernel.ts";
+import { convKernel, isPlainMatmul } from "../../reference/conv.ts";
+import { samplesThatFit } from "../../reference/conv-geometry.ts";
+import type { ConvWindow, WasmKernels } from "../host/kernels.ts";
 
 /** 16 MiB of patches per layer at most (as the reference kernel's im2col scratch). */
 const SAVED_PATCHES_MAX_FLOATS = 1 << 22;
@@ -69,7 +69,7 @@ const PACKED_FILTER_GRAD_ROW_LEN = 512;
  * back (rowLen × filters floats) costs little next to the product. */
 const MIN_FILTER_GRAD_ROWS = 256;
 
-function geometry({ attrs, inShapes }: ConvCall, batch: number): ConvGeometry {
+function geometry({ attrs, inShapes }: ConvCall, batch: number): ConvWindow {
   const [height, width, channels] = inShapes[0];
   return { batch, height, width, channels, kernel: attrs.kernel, stride: attrs.stride, pad: attrs.pad, dilation: attrs.dilation };
 }
@@ -113,7 +113,7 @@ export function wasmConv(kernels: WasmKernels): Kernel<"conv"> {
     }
   };
   /** The implicit kernels' geometry: `count` samples of the padded image. */
-  const paddedGeometry = ({ attrs, inShapes }: ConvCall, count: number): ConvGeometry => {
+  const paddedGeometry = ({ attrs, inShapes }: ConvCall, count: number): ConvWindow => {
     const [top, bottom, left, right] = attrs.pad;
     const [height, width, channels] = inShapes[0];
     return {

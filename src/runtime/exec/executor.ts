@@ -3,18 +3,18 @@
 // share memory). The arena is allocated once and each node's kernel call is built once, so
 // nothing is allocated per step.
 import { jsBackend } from "./backend.ts";
-import type { WasmMemory } from "./arena.ts";
+import type { WasmMemory } from "../wasm/host/webassembly-api.ts";
 import { createArena, existingArena } from "./arena.ts";
-import type { BackwardCall, Kernel } from "./kernel.ts";
-import { sizeOf } from "./kernel.ts";
-import type { OpName, Program, ProgramNode } from "./ops.ts";
+import type { BackwardCall, Kernel } from "../kernel.ts";
+import { sizeOf } from "../kernel.ts";
+import type { OpName, Program, ProgramNode } from "../ops.ts";
 import type { BatchnormFold, PlanOptions } from "./plan.ts";
-import { TokenRangeError } from "./kernels/embedding.ts";
+import { TokenRangeError } from "../reference/embedding.ts";
 import { paramKey, planExecution } from "./plan.ts";
-import type { RngState } from "./rng.ts";
-import { Rng } from "./rng.ts";
+import type { RngState } from "../rng.ts";
+import { Rng } from "../rng.ts";
 import { backwardStep } from "./timeline.ts";
-import type { Gemm } from "./gemm.ts";
+import type { Gemm } from "../gemm.ts";
 
 export interface ExecutorOptions extends PlanOptions {
   /** Seed of the dropout generator (default 0); see `rngState` to save and restore it. */

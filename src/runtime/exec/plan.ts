@@ -3,14 +3,14 @@
 // activation/gradient/saved buffer live in the arena. `planMemory` reports the sizes without
 // allocating (e.g. for `netc summary`).
 import type { Backend } from "./backend.ts";
-import type { FusedActivation } from "./gemm.ts";
+import type { FusedActivation } from "../gemm.ts";
 import { jsBackend } from "./backend.ts";
-import type { Kernel, KernelParam, KernelTable, Shape, SizeQuery } from "./kernel.ts";
-import { sizeOf } from "./kernel.ts";
-import { referenceKernels } from "./kernels/registry.ts";
+import type { Kernel, KernelParam, KernelTable, Shape, SizeQuery } from "../kernel.ts";
+import { sizeOf } from "../kernel.ts";
+import { referenceKernels } from "../reference/registry.ts";
 import type { Placement } from "./memory-plan.ts";
 import { align4, planOffsets } from "./memory-plan.ts";
-import type { OpName, ParamSpec, Program, ProgramNode } from "./ops.ts";
+import type { OpName, ParamSpec, Program, ProgramNode } from "../ops.ts";
 import type { ParamLayout } from "./param-layout.ts";
 import { layoutParams } from "./param-layout.ts";
 import type { Timeline } from "./timeline.ts";

@@ -1,9 +1,9 @@
 // Where each parameter tensor lives in the arena: all trainable tensors first, contiguous (so an
 // optimizer can sweep them, and their gradients, as one array), then — in training — the
 // gradients in the same order, then the non-trainable tensors (batchnorm running stats).
-import { sizeOf } from "./kernel.ts";
+import { sizeOf } from "../kernel.ts";
 import { align4 } from "./memory-plan.ts";
-import type { ParamSpec } from "./ops.ts";
+import type { ParamSpec } from "../ops.ts";
 
 export interface ParamLayout {
   /** Float offset of each `<layer>.<tensor>` value (its gradient is at `gradBase` further). */

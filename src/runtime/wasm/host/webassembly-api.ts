@@ -1,6 +1,6 @@
 // ES2022's lib (our tsconfig) has no WebAssembly types, and the DOM lib would drag in far
 // more; these are the few parts of the WebAssembly JS API the kernels use, typed structurally
-// so a real WebAssembly.Memory (or the runtime's WasmMemory) fits.
+// so a real WebAssembly.Memory fits. The runtime's arena (exec/arena.ts) uses WasmMemory too.
 
 export interface WasmMemory {
   /** An ArrayBuffer, or a SharedArrayBuffer for a shared memory. */

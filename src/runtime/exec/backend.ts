@@ -5,10 +5,10 @@
 // The backend's kernels are planned like the reference ones (their scratchSize/savedSize size
 // the arena) and reach per-executor state through `call.gemm`, the object `bind` returned,
 // which may implement more than Gemm (e.g. WASM im2col or depthwise entry points).
-import type { WasmMemory } from "./arena.ts";
-import type { Gemm } from "./gemm.ts";
-import { jsGemm } from "./gemm.ts";
-import type { KernelTable } from "./kernel.ts";
+import type { WasmMemory } from "../wasm/host/webassembly-api.ts";
+import type { Gemm } from "../gemm.ts";
+import { jsGemm } from "../gemm.ts";
+import type { KernelTable } from "../kernel.ts";
 
 export interface BackendArena {
   /** The executor's memory; null where the engine could not provide a WebAssembly.Memory of

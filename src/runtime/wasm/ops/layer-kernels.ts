@@ -1,17 +1,17 @@
-// Backend kernels (see backend.ts) for the element-wise activations, the pools and the common
-// broadcasts of add and mul on the SIMD kernels of src/runtime/wasm/: forward and backward run
-// in place on the executor's arena. Arrays outside the kernels' memory, and other broadcasts,
-// go to the reference kernels, which these match to float32 rounding.
-import type { AttrsFor, ForwardCall, Kernel, KernelTable } from "./kernel.ts";
-import { sizeOf } from "./kernel.ts";
-import { activationKernels } from "./kernels/activation.ts";
-import { globalAvgpoolKernel, globalMaxpoolKernel } from "./kernels/global-pool.ts";
-import { avgpoolKernel, maxpoolKernel } from "./kernels/pool.ts";
-import { addKernel, mulKernel } from "./kernels/broadcast.ts";
-import { layernormKernel, rmsnormKernel } from "./kernels/normalization.ts";
-import { softmaxKernel } from "./kernels/softmax.ts";
-import type { ElementwiseActivation, PoolGeometry, WasmKernels } from "./wasm/kernels.ts";
-import { GRAD_FROM_INPUT } from "./wasm/elementwise-kernel.ts";
+// Backend kernels (see ../../exec/backend.ts) for the element-wise activations, the pools and
+// the common broadcasts of add and mul on the SIMD kernels of src/runtime/wasm/gen/: forward
+// and backward run in place on the executor's arena. Arrays outside the kernels' memory, and
+// other broadcasts, go to the reference kernels, which these match to float32 rounding.
+import type { AttrsFor, ForwardCall, Kernel, KernelTable } from "../../kernel.ts";
+import { sizeOf } from "../../kernel.ts";
+import { activationKernels } from "../../reference/activation.ts";
+import { globalAvgpoolKernel, globalMaxpoolKernel } from "../../reference/global-pool.ts";
+import { avgpoolKernel, maxpoolKernel } from "../../reference/pool.ts";
+import { addKernel, mulKernel } from "../../reference/broadcast.ts";
+import { layernormKernel, rmsnormKernel } from "../../reference/normalization.ts";
+import { softmaxKernel } from "../../reference/softmax.ts";
+import type { ElementwiseActivation, PoolGeometry, WasmKernels } from "../host/kernels.ts";
+import { GRAD_FROM_INPUT } from "../gen/elementwise-kernel.ts";
 
 function inMemory(kernels: WasmKernels, arrays: readonly (Float32Array | null)[]): boolean {
   return arrays.every((x) => x === null || x.buffer === kernels.memory.buffer);
@@ -123,7 +123,7 @@ function broadcast<K extends "add" | "mul">(kernels: WasmKernels, kind: K, refer
       if (inputs.length === 1) output.set(inputs[0]!.subarray(0, batch * size));
     },
     // add's gradient reaches every full-shape input unchanged: nothing to do for an input whose
-    // gradient buffer is the output gradient (aliased by plan.ts), one SIMD sum for the others.
+    // gradient buffer is the output gradient (aliased by exec/plan.ts), one SIMD sum for the others.
     backward(call) {
       const { batch, inShapes, outShape, outGrad, inGrads } = call;
       const size = sizeOf(outShape);

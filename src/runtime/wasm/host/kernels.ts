@@ -1,21 +1,21 @@
 // The public face of the WebAssembly kernels: they work in place on a caller-supplied
 // WebAssembly.Memory, addressed by byte offsets, so the runtime's arena is the kernels' memory
 // and no call copies tensors. Sizes and strides are in elements (floats).
-import type { Pad4 } from "../ops.ts";
-import { epilogueFlags, type FusedActivation } from "./epilogue.ts";
-import { ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from "./elementwise-kernel.ts";
-import { POOL_AVG, POOL_AVG_INCLUDE_PAD, POOL_MAX } from "./pool-kernel.ts";
-import { NORM_BETA, NORM_CENTRE, NORM_GRAD_BETA, NORM_GRAD_CENTRE, NORM_GRAD_GAMMA, NORM_GRAD_X, NORM_KEEP_STATS } from "./row-kernel.ts";
-import { AFFINE_ACCUMULATE, AFFINE_RELU, AFFINE_USE_B } from "./channel-kernel.ts";
+import type { Pad4 } from "../../ops.ts";
+import { epilogueFlags, type KernelActivation } from "../gen/epilogue.ts";
+import { ELEMENTWISE_ACTIVATIONS, type ElementwiseActivation } from "../gen/elementwise-kernel.ts";
+import { POOL_AVG, POOL_AVG_INCLUDE_PAD, POOL_MAX } from "../gen/pool-kernel.ts";
+import { NORM_BETA, NORM_CENTRE, NORM_GRAD_BETA, NORM_GRAD_CENTRE, NORM_GRAD_GAMMA, NORM_GRAD_X, NORM_KEEP_STATS } from "../gen/row-kernel.ts";
+import { AFFINE_ACCUMULATE, AFFINE_RELU, AFFINE_USE_B } from "../gen/channel-kernel.ts";
 import { detectRelaxedSimd } from "./features.ts";
-import { packedBFloats } from "./gemm-kernel.ts";
-import { attentionWorkspaceFloats } from "./attention-kernel.ts";
-import { compileKernelModule, type KernelModuleConfig } from "./kernels-module.ts";
+import { packedBFloats } from "../gen/gemm-kernel.ts";
+import { attentionWorkspaceFloats } from "../gen/attention-kernel.ts";
+import { compileKernelModule, type KernelModuleConfig } from "../gen/kernels-module.ts";
 import type { Helper } from "./thread-pool.ts";
 import { wasm, type WasmMemory } from "./webassembly-api.ts";
 
-export type { FusedActivation } from "./epilogue.ts";
-export type { ElementwiseActivation } from "./elementwise-kernel.ts";
+export type { KernelActivation } from "../gen/epilogue.ts";
+export type { ElementwiseActivation } from "../gen/elementwise-kernel.ts";
 
 export interface WasmKernelOptions {
   /** Fused multiply-add kernels (relaxed SIMD). "auto" (default): when the engine has them. */
@@ -50,7 +50,7 @@ export interface GemmArgs {
   readonly bias?: number;
   /** Add to C instead of overwriting it (before the activation). */
   readonly accumulate?: boolean;
-  readonly activation?: FusedActivation;
+  readonly activation?: KernelActivation;
 }
 
 /** z = act(x + alpha·y (+ bias)) over a rows×cols block; leading dimensions in floats (default
@@ -67,7 +67,7 @@ export interface BlockCombineArgs {
   readonly ldz?: number;
   /** Byte offset of cols floats added to every row. */
   readonly bias?: number;
-  readonly activation?: FusedActivation;
+  readonly activation?: KernelActivation;
 }
 
 export interface PackBArgs {
@@ -95,7 +95,7 @@ export interface ImageWindow {
 }
 
 /** An NHWC convolution window. */
-export interface ConvGeometry extends ImageWindow {
+export interface ConvWindow extends ImageWindow {
   readonly dilation: readonly [number, number];
 }
 
@@ -106,7 +106,7 @@ export interface NarrowGemmArgs extends Omit<GemmArgs, "bPacked"> {
   readonly ldb?: number;
 }
 
-/** One block of Strassen's multiplication (./strassen-kernel.ts): C[rows, n] = act(A·B + bias)
+/** One block of Strassen's multiplication (../gen/strassen-kernel.ts): C[rows, n] = act(A·B + bias)
  * with rows, k and n even, from B's seven quarter combinations packed by packStrassenB
  * (./strassen.ts). Leading dimensions in floats (default k, n). `workspace` holds
  * (rows/2)·(k/2 + n/2) floats; with two threads each takes half of the rows and of it. */
@@ -122,7 +122,7 @@ export interface StrassenBlockArgs {
   readonly c: number;
   readonly ldc?: number;
   readonly bias?: number;
-  readonly activation?: FusedActivation;
+  readonly activation?: KernelActivation;
   readonly workspace: number;
 }
 
@@ -149,20 +149,20 @@ export interface WasmKernels {
   blockCombine(args: BlockCombineArgs): void;
   strassen(args: StrassenBlockArgs): void;
   /** Writes rows (b, oy, ox) of kh·kw·C floats in (ky, kx, c) order at `cols`. */
-  im2col(g: ConvGeometry, image: number, cols: number): void;
+  im2col(g: ConvWindow, image: number, cols: number): void;
   /** Adds each column row back into `image` (the adjoint of im2col; zero `image` first). */
-  col2im(g: ConvGeometry, cols: number, image: number): void;
+  col2im(g: ConvWindow, cols: number, image: number): void;
   /** Depthwise conv, multiplier 1: weights [kh, kw, C], bias C floats; writes [batch, oh, ow, C].
    * `scratch` (byte offset of `scratchFloats` floats, at least `threads` ×
-   * depthwiseScratchFloats(C, ow, sw) of ./depthwise-kernel.ts) enables its packed path (3×3,
+   * depthwiseScratchFloats(C, ow, sw) of ../gen/depthwise-kernel.ts) enables its packed path (3×3,
    * no dilation, stride across 1, or 2 from 128 channels). */
   depthwise(
-    g: ConvGeometry,
+    g: ConvWindow,
     args: {
       readonly image: number;
       readonly weights: number;
       readonly bias?: number;
-      readonly activation?: FusedActivation;
+      readonly activation?: KernelActivation;
       readonly out: number;
       readonly scratch?: number;
       readonly scratchFloats?: number;
@@ -171,11 +171,11 @@ export interface WasmKernels {
   /** The depthwise conv's backward, multiplier 1 (g as for `depthwise`): adds the input gradient
    * into `dx` ([batch, h, w, C]) and the weight gradient into `dweights` ([kh, kw, C]) from the
    * forward's input `image`, its `weights` and `dy` ([batch, oh, ow, C]); either may be left out. */
-  depthwiseGrad(g: ConvGeometry, args: { readonly image: number; readonly weights: number; readonly dy: number; readonly dx?: number; readonly dweights?: number }): void;
+  depthwiseGrad(g: ConvWindow, args: { readonly image: number; readonly weights: number; readonly dy: number; readonly dx?: number; readonly dweights?: number }): void;
   /** y = f(x) over n floats (y may be x). */
   activation(kind: ElementwiseActivation, args: { readonly x: number; readonly y: number; readonly n: number }): void;
   /** dx += dy·f'(y) over n floats, y being the forward's output — or, for the activations in
-   * GRAD_FROM_INPUT of ./elementwise-kernel.ts (swish), its input. */
+   * GRAD_FROM_INPUT of ../gen/elementwise-kernel.ts (swish), its input. */
   activationGrad(kind: ElementwiseActivation, args: { readonly y: number; readonly dy: number; readonly dx: number; readonly n: number }): void;
   /** y = x + w or x·w over n floats (y may be x or w). */
   combine(kind: "add" | "mul", args: { readonly x: number; readonly w: number; readonly y: number; readonly n: number }): void;
@@ -189,8 +189,8 @@ export interface WasmKernels {
   poolGrad(g: PoolGeometry, args: { readonly image: number; readonly dy: number; readonly dx: number; readonly pooled?: number }): void;
   /** As `im2col`/`col2im`, moving each window row's kw·C floats as one run where it lies inside
    * the image: faster for few channels. */
-  patches(g: ConvGeometry, image: number, cols: number): void;
-  addPatches(g: ConvGeometry, cols: number, image: number): void;
+  patches(g: ConvWindow, image: number, cols: number): void;
+  addPatches(g: ConvWindow, cols: number, image: number): void;
   /** `gemm` for narrow C (up to 16 columns per block, none wasted) with B read as stored —
    * no packing. Reads B rows as whole vectors: needs 12 readable bytes past the last row's
    * n-th float. */
@@ -198,14 +198,14 @@ export interface WasmKernels {
   /** A conv on `narrowGemm`'s register tiles reading the image directly (no patch matrix):
    * `g` describes the image with its padding already applied (pad all 0), dilation 1 across;
    * weights [kh·kw·C, filters] as stored (read as narrowGemm reads B), bias and activation fused. */
-  convNarrow(g: ConvGeometry, args: { readonly image: number; readonly weights: number; readonly filters: number; readonly out: number; readonly bias?: number; readonly activation?: FusedActivation }): void;
+  convNarrow(g: ConvWindow, args: { readonly image: number; readonly weights: number; readonly filters: number; readonly out: number; readonly bias?: number; readonly activation?: KernelActivation }): void;
   /** Writes g's images with `pad` zeros around them at `out`: [batch, h + top + bottom, w + left + right, C]. */
   padImage(g: { readonly batch: number; readonly height: number; readonly width: number; readonly channels: number }, pad: Pad4, image: number, out: number): void;
   /** dW [kh·kw·C, filters] += the filter gradient from dY, the same way (g as for convNarrow). */
-  convFilterGrad(g: ConvGeometry, args: { readonly image: number; readonly dy: number; readonly filters: number; readonly dw: number }): void;
+  convFilterGrad(g: ConvWindow, args: { readonly image: number; readonly dy: number; readonly filters: number; readonly dw: number }): void;
   /** out[j] += Σ_i X[i, j] over k rows (a bias gradient); reads rows as `narrowGemm` reads B. */
   columnSums(args: { readonly n: number; readonly k: number; readonly x: number; readonly ldx?: number; readonly out: number }): void;
-  /** Layer (centre) or RMS normalisation of `rows` rows of c floats (./row-kernel.ts); with
+  /** Layer (centre) or RMS normalisation of `rows` rows of c floats (../gen/row-kernel.ts); with
    * `stats`, each row's mean and 1/σ are written there (2 floats a row). y may be x. */
   layernorm(args: { readonly x: number; readonly gamma: number; readonly beta?: number; readonly y: number; readonly stats?: number; readonly rows: number; readonly c: number; readonly eps: number; readonly centre: boolean }): void;
   /** Its backward, accumulating into the gradients given. */
@@ -213,7 +213,7 @@ export interface WasmKernels {
   /** Softmax of e^{x·scale} over `rows` rows of len floats, in place; when `causalOffset` is
    * given, row i keeps its first i + causalOffset + 1 entries and zeroes the rest. */
   softmaxRows(args: { readonly p: number; readonly rows: number; readonly len: number; readonly scale: number; readonly causalOffset?: number }): void;
-  /** Attention's per-head products for one sample (./attention-kernel.ts): for every head h,
+  /** Attention's per-head products for one sample (../gen/attention-kernel.ts): for every head h,
    * out_h = softmax(scale·Q_h·K_hᵀ)·V_h (keys after i + causalOffset masked when given), head h
    * the columns [h·d, h·d + d) of Q and out ([t, ld]) and of K and V ([s, ld]). `workspace`
    * holds `threads` × attentionWorkspaceFloats(t, s, d, panelWidth) floats. */
@@ -256,7 +256,7 @@ export interface WasmKernels {
 }
 
 /** [outHeight, outWidth] of a convolution window. */
-export function convOutputSize(g: ConvGeometry): [number, number] {
+export function convOutputSize(g: ConvWindow): [number, number] {
   const [kh, kw] = g.kernel;
   const [sh, sw] = g.stride;
   const [dh, dw] = g.dilation;
@@ -267,7 +267,7 @@ export function convOutputSize(g: ConvGeometry): [number, number] {
   ];
 }
 
-function geometryArgs(g: ConvGeometry): number[] {
+function geometryArgs(g: ConvWindow): number[] {
   const [oh, ow] = convOutputSize(g);
   return [g.batch, g.height, g.width, g.channels, ...g.kernel, ...g.stride, g.pad[0], g.pad[2], ...g.dilation, oh, ow];
 }
@@ -290,7 +290,7 @@ const HELPER_EXPORTS = [
 
 /** Geometry arguments (as `geometryArgs`) for output rows [r0, r1) of one image: the window
  * shifted down r0 rows (a negative top pad) and r1 − r0 output rows. */
-function rowSliceArgs(g: ConvGeometry, r0: number, r1: number): number[] {
+function rowSliceArgs(g: ConvWindow, r0: number, r1: number): number[] {
   const args = geometryArgs(g);
   args[8]! -= r0 * g.stride[0];
   args[12] = r1 - r0;
@@ -298,7 +298,7 @@ function rowSliceArgs(g: ConvGeometry, r0: number, r1: number): number[] {
 }
 
 /** Geometry arguments for `count` images of `g`. */
-function batchSliceArgs(g: ConvGeometry, count: number): number[] {
+function batchSliceArgs(g: ConvWindow, count: number): number[] {
   return geometryArgs({ ...g, batch: count });
 }
 
@@ -329,7 +329,7 @@ function runThenJoin(helper: Helper, ownShare: () => void): void {
 }
 
 /** (batch, hp, wp, C, kh, kw, sh, sw, dh, oh, ow) of an already padded image. */
-function implicitConvArgs(g: ConvGeometry): number[] {
+function implicitConvArgs(g: ConvWindow): number[] {
   if (g.pad.some((p) => p !== 0) || g.dilation[1] !== 1) {
     throw new Error(`convNarrow/convFilterGrad take a padded image (pad 0) and dilation 1 across; got pad [${g.pad}], dilation [${g.dilation}]`);
   }
@@ -463,7 +463,7 @@ export function instantiateWasmKernels(
    */
   const splitOutput = (
     name: "depthwise" | "patches",
-    g: ConvGeometry,
+    g: ConvWindow,
     work: number,
     outRowFloats: number,
     args: (geometry: number[], imageShift: number, outShift: number) => number[],
@@ -489,7 +489,7 @@ export function instantiateWasmKernels(
   };
 
   /** The patch matrix of g's images (the patches kernel moves whole window rows at a time). */
-  const im2col = (g: ConvGeometry, image: number, cols: number) => {
+  const im2col = (g: ConvWindow, image: number, cols: number) => {
     const [oh, ow] = convOutputSize(g);
     const rowFloats = ow * g.kernel[0] * g.kernel[1] * g.channels;
     splitOutput("patches", g, g.batch * oh * rowFloats, rowFloats, (geometry, di, dc) => [image + di, ...geometry, cols + dc]);

@@ -2,7 +2,7 @@
 // C = A·B from seven half-size products instead of eight, 12.5% fewer multiply-adds for a few
 // block additions. B's seven quarter combinations are packed once, with the weights, so each
 // call adds only A's quarters and combines the products (one `strassen` call into the kernel
-// module, strassen-kernel.ts; on two threads each takes half of the rows); bias and
+// module, ../gen/strassen-kernel.ts; on two threads each takes half of the rows); bias and
 // activation land with each quarter's last contribution. MobileNetV1's 14×14×512 pointwise
 // convs gain ~6% this way. Rounding changes a little (sums of quarters), well within 1e-5
 // relative for weights and activations of a network's usual scale.
@@ -18,7 +18,7 @@
 // Row blocks too short for that (an odd last row, the rest of a long A) use the same packed
 // quarters as an ordinary product: C1 = (A1 + A2)·P2 + A2·P4, C2 = A1·P3 + (A1 + A2)·P5 (A1, A2 the column
 // halves of A), which is A·B exactly since B21 = P4 + P2 and B12 = P3 + P5.
-import type { FusedActivation, StrassenBlockArgs, WasmKernels } from "./kernels.ts";
+import type { KernelActivation, StrassenBlockArgs, WasmKernels } from "./kernels.ts";
 
 /** Rows per thread below which a block takes the ordinary product: there the block additions
  * and the products' shorter tiles cost what the multiply-adds save (measured on one thread:
@@ -115,7 +115,7 @@ interface Block {
   readonly w: number;
   readonly p: (i: number) => number;
   readonly bias?: number;
-  readonly activation?: FusedActivation;
+  readonly activation?: KernelActivation;
   readonly accumulate?: boolean;
   readonly workspace: number;
 }
@@ -133,7 +133,7 @@ function plainBlock(kernels: WasmKernels, blk: Block): void {
   const [c1, c2] = [blk.c, blk.c + 4 * w];
   const [bias1, bias2] = blk.bias === undefined ? [undefined, undefined] : [blk.bias, blk.bias + 4 * w];
   kernels.blockCombine({ rows, cols: h, x: a1, ldx: lda, y: a2, ldy: lda, alpha: 1, z: s, ldz: h }); // S = A1 + A2
-  const product = (a: number, ldA: number, i: number, c: number, extra: { accumulate?: boolean; bias?: number; activation?: FusedActivation }) =>
+  const product = (a: number, ldA: number, i: number, c: number, extra: { accumulate?: boolean; bias?: number; activation?: KernelActivation }) =>
     kernels.gemm({ m: rows, n: w, k: h, a, aRowStride: ldA, bPacked: p(i), c, ldc, ...extra });
   product(s, h, 2, c1, { accumulate: blk.accumulate });
   product(a2, lda, 4, c1, { accumulate: true, bias: bias1, activation });

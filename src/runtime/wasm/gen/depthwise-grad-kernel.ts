@@ -3,7 +3,7 @@
 //   dX[pixel(tap), c] += dY[out, c]·W[tap, c]      dW[tap, c] += X[pixel(tap), c]·dY[out, c]
 // Each combination of the two (input gradient, weight gradient, both) gets its own channel
 // loop, so the hot loop tests nothing. The bias gradient is the column sums of dY (narrow-gemm-
-// kernel.ts). Sums run in the order of the reference kernel (kernels/depthwise.ts): output
+// kernel.ts). Sums run in the order of the reference kernel (reference/depthwise.ts): output
 // pixels, then taps.
 import type { Code, ModuleBuilder } from "./emitter.ts";
 

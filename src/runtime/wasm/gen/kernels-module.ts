@@ -1,6 +1,6 @@
 // Builds the kernel module's bytes for one configuration and compiles it once.
 import { ModuleBuilder } from "./emitter.ts";
-import { wasm, type WasmModule } from "./webassembly-api.ts";
+import { wasm, type WasmModule } from "../host/webassembly-api.ts";
 import { emitGemm, emitPackB, type GemmShape } from "./gemm-kernel.ts";
 import { emitCol2im } from "./col2im-kernel.ts";
 import { emitDepthwise } from "./depthwise-kernel.ts";
