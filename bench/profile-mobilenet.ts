@@ -2,14 +2,10 @@
 // goes on the WebAssembly backend (224×224, batch 1, the weights of bench/cases/mobilenet.ts):
 // each node's median time, its share and GFLOPS, then totals per op. The executor is built as
 // createWasmExecutor builds it, with every kernel wrapped in a timer.
-import { createExecutor } from "../src/runtime/exec/executor.ts";
-import { initializeParams, referenceKernels } from "../src/runtime/index.ts";
-import type { Kernel, KernelTable } from "../src/runtime/kernel.ts";
-import type { OpName, Program } from "../src/runtime/ops.ts";
-import { createWasmArena, wasmBackend } from "../src/runtime/wasm/host/backend.ts";
-import { createWasmKernels } from "../src/runtime/wasm/host/kernels.ts";
+import { initializeParams } from "../src/runtime/index.ts";
+import type { Program } from "../src/runtime/ops.ts";
 import { loadExample, sineInput } from "./models.ts";
-import { nodeOfCall } from "./node-of-call.ts";
+import { profiledWasmExecutor } from "./profiled-executor.ts";
 
 const threads = process.argv[2] === "2" ? 2 : 1;
 const RUNS = 60;
@@ -17,28 +13,11 @@ const graph = loadExample("mobilenet_v1.net");
 const program: Program = { nodes: graph.nodes, inputs: graph.inputs, outputs: graph.outputs };
 
 const samples = new Map<number, number[]>();
-const nodeOf = nodeOfCall(program);
-function timed<K extends OpName>(kernel: Kernel<K>): Kernel<K> {
-  return {
-    ...kernel,
-    forward(call) {
-      const t = performance.now();
-      kernel.forward(call);
-      const ms = performance.now() - t;
-      const i = nodeOf(call);
-      if (!samples.has(i)) samples.set(i, []);
-      samples.get(i)!.push(ms);
-    },
-  };
-}
-
-const options = { maxBatch: 1, training: false } as const;
-const { memory, workspaceBytes } = createWasmArena(program, options, threads === 2);
-const kernels = await createWasmKernels(memory!, { threads });
-const backend = wasmBackend(kernels, workspaceBytes);
-const table = { ...referenceKernels, ...backend.kernels } as KernelTable;
-const wrapped = Object.fromEntries(Object.entries(table).map(([op, k]) => [op, timed(k as Kernel<OpName>)]));
-const executor = createExecutor(program, { ...options, backend: { ...backend, kernels: wrapped as Partial<KernelTable> }, memory: memory! });
+const { executor, dispose } = await profiledWasmExecutor(
+  program,
+  { maxBatch: 1, training: false },
+  { threads, onTime: (_, node, ms) => (samples.get(node) ?? samples.set(node, []).get(node)!).push(ms) },
+);
 executor.setParams(initializeParams(program, 0));
 const input = sineInput(224 * 224 * 3);
 const totals: number[] = [];
@@ -68,4 +47,4 @@ for (const [i, xs] of [...samples].sort((a, b) => a[0] - b[0])) {
   );
 }
 for (const [op, ms] of perOp) console.log(`${op.padEnd(16)} ${ms.toFixed(3).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%`);
-await kernels.dispose();
+await dispose();

@@ -2,16 +2,11 @@
 // goes — each node's forward and backward on the WebAssembly backend, the loss and the optimizer
 // — for the LeNet-5 step of bench/cases/lenet-train.ts (batch 64, Adam) or another example's:
 // minimum and median over `steps` (default 100) steps after 10 of warm-up.
-import { createExecutor } from "../src/runtime/exec/executor.ts";
-import { initializeParams, referenceKernels, sliceProgram } from "../src/runtime/index.ts";
-import type { Kernel, KernelTable } from "../src/runtime/kernel.ts";
-import type { OpName } from "../src/runtime/ops.ts";
+import { initializeParams, sliceProgram } from "../src/runtime/index.ts";
 import { crossEntropyFromLogits } from "../src/runtime/train/losses.ts";
 import { createOptimizer } from "../src/runtime/train/optimizers.ts";
-import { createWasmArena, wasmBackend } from "../src/runtime/wasm/host/backend.ts";
-import { createWasmKernels } from "../src/runtime/wasm/host/kernels.ts";
 import { loadExample, sineInput } from "./models.ts";
-import { nodeOfCall } from "./node-of-call.ts";
+import { profiledWasmExecutor } from "./profiled-executor.ts";
 
 const file = process.argv[2] ?? "lenet5.net";
 const BATCH = Number(process.argv[3] ?? 64);
@@ -26,32 +21,16 @@ const record = (key: string, ms: number) => {
   if (!samples.has(key)) samples.set(key, []);
   samples.get(key)!.push(ms);
 };
-const nodeOf = nodeOfCall(program);
-const nodeName = (call: { attrs: { op: string } }, op: string) => `${program.nodes[nodeOf(call)]!.name} (${op})`;
-
-function timed<K extends OpName>(kernel: Kernel<K>): Kernel<K> {
-  return {
-    ...kernel,
-    forward(call) {
-      const t = performance.now();
-      kernel.forward(call);
-      record(`fwd ${nodeName(call, call.attrs.op)}`, performance.now() - t);
+const { executor, dispose } = await profiledWasmExecutor(
+  program,
+  { maxBatch: BATCH, training: true },
+  {
+    onTime: (pass, node, ms) => {
+      const { name, attrs } = program.nodes[node]!;
+      record(`${pass === "forward" ? "fwd" : "bwd"} ${name} (${attrs.op})`, ms);
     },
-    backward(call) {
-      const t = performance.now();
-      kernel.backward(call);
-      record(`bwd ${nodeName(call, call.attrs.op)}`, performance.now() - t);
-    },
-  };
-}
-
-const options = { maxBatch: BATCH, training: true } as const;
-const { memory, workspaceBytes } = createWasmArena(program, options, false);
-const kernels = await createWasmKernels(memory!);
-const backend = wasmBackend(kernels, workspaceBytes);
-const table = { ...referenceKernels, ...backend.kernels } as KernelTable;
-const wrapped = Object.fromEntries(Object.entries(table).map(([op, k]) => [op, timed(k as Kernel<OpName>)]));
-const executor = createExecutor(program, { ...options, backend: { ...backend, kernels: wrapped as Partial<KernelTable> }, memory: memory! });
+  },
+);
 executor.setParams(initializeParams(program, 0));
 const trainable = new Map([...executor.grads.keys()].map((k) => [k, executor.params.get(k)!]));
 const optimizer = createOptimizer(
@@ -89,4 +68,4 @@ console.log(`${"".padEnd(32)} ${"min ms".padStart(8)} ${"median".padStart(8)}  %
 for (const [key, xs] of samples) {
   console.log(`${key.padEnd(32)} ${min(xs).toFixed(3).padStart(8)} ${median(xs).toFixed(3).padStart(8)}  ${((100 * min(xs)) / min(step)).toFixed(1).padStart(5)}%`);
 }
-await kernels.dispose();
+await dispose();

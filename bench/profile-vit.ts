@@ -5,15 +5,11 @@
 // CPU time (process.cpuUsage, microseconds), which a busy machine's waiting for a core does not
 // inflate; the total is also given as wall time.
 import type { Gemm } from "../src/runtime/gemm.ts";
-import { createExecutor } from "../src/runtime/exec/executor.ts";
-import { initializeParams, referenceKernels } from "../src/runtime/index.ts";
-import type { Kernel, KernelTable } from "../src/runtime/kernel.ts";
-import type { OpName, Program } from "../src/runtime/ops.ts";
-import { createWasmArena, wasmBackend } from "../src/runtime/wasm/host/backend.ts";
-import { createWasmKernels } from "../src/runtime/wasm/host/kernels.ts";
+import { initializeParams } from "../src/runtime/index.ts";
+import type { Program } from "../src/runtime/ops.ts";
 import { checked, VIT_TI16 } from "./cases/vit-forward.ts";
 import { loadExample, sineInput } from "./models.ts";
-import { nodeOfCall } from "./node-of-call.ts";
+import { profiledWasmExecutor } from "./profiled-executor.ts";
 
 /** CPU milliseconds this process has used. */
 function now(): number {
@@ -28,20 +24,6 @@ const graph = which === "mnist" ? loadExample("vit_mnist.net") : checked(VIT_TI1
 const program: Program = { nodes: graph.nodes, inputs: graph.inputs, outputs: graph.outputs };
 
 const samples = new Map<number, number[]>();
-const nodeOf = nodeOfCall(program);
-function timed<K extends OpName>(kernel: Kernel<K>): Kernel<K> {
-  return {
-    ...kernel,
-    forward(call) {
-      const t = now();
-      kernel.forward(call);
-      const ms = now() - t;
-      const i = nodeOf(call);
-      if (!samples.has(i)) samples.set(i, []);
-      samples.get(i)!.push(ms);
-    },
-  };
-}
 
 // GEMM calls by shape: each call's time (the medians resist the neighbours' load).
 const gemmTimes = new Map<string, { times: number[]; macs: number }>();
@@ -72,17 +54,16 @@ function timedGemm(gemm: Gemm): Gemm {
   };
 }
 
-const options = { maxBatch: 1, training: false } as const;
-const { memory, workspaceBytes } = createWasmArena(program, options, threads === 2);
-const kernels = await createWasmKernels(memory!, { threads });
-const backend = wasmBackend(kernels, workspaceBytes);
-const table = { ...referenceKernels, ...backend.kernels } as KernelTable;
-const wrapped = Object.fromEntries(Object.entries(table).map(([op, k]) => [op, timed(k as Kernel<OpName>)]));
-const executor = createExecutor(program, {
-  ...options,
-  backend: { ...backend, kernels: wrapped as Partial<KernelTable>, bind: (arena) => timedGemm(backend.bind(arena)) },
-  memory: memory!,
-});
+const { executor, dispose } = await profiledWasmExecutor(
+  program,
+  { maxBatch: 1, training: false },
+  {
+    threads,
+    clock: now,
+    onTime: (_, node, ms) => (samples.get(node) ?? samples.set(node, []).get(node)!).push(ms),
+    wrapGemm: timedGemm,
+  },
+);
 executor.setParams(initializeParams(graph, 0));
 const shape = graph.nodes[graph.inputs[0]!]!.shape;
 const input = sineInput(shape.reduce((a, b) => a * b, 1));
@@ -136,4 +117,4 @@ for (const { key, macs, calls, call } of rows.sort((a, b) => b.calls * b.call - 
       (macs ? `${((2 * macs) / (call * 1e6)).toFixed(1).padStart(5)} GFLOPS` : ""),
   );
 }
-await kernels.dispose();
+await dispose();
