@@ -97,7 +97,8 @@ export interface GradCase {
  * wasm-runner.ts), so the same gradient checks cover every backend. */
 export interface OpRunner {
   forward(inputs: Float32Array[], params: Float32Array[]): Float32Array;
-  backward(inputs: Float32Array[], params: Float32Array[], outGrad: Float32Array, trainable: boolean[]): Gradients;
+  /** Forward then backward; the output of that forward and the gradients. */
+  backward(inputs: Float32Array[], params: Float32Array[], outGrad: Float32Array, trainable: boolean[]): Gradients & { output: Float32Array };
 }
 
 export const referenceRunner = (c: KernelCase): OpRunner => ({

@@ -2,14 +2,21 @@
 // training executor, so the finite-difference checks run the SIMD paths the planner picks.
 import type { Shape } from "../../src/runtime/kernel.ts";
 import { createWasmExecutor } from "../../src/runtime/wasm/host/backend.ts";
-import type { Gradients, KernelCase, OpRunner } from "./kernel-harness.ts";
+import type { KernelCase, OpRunner } from "./kernel-harness.ts";
 import { kernelFor } from "./kernel-harness.ts";
 import { ProgramBuilder } from "./program-builder.ts";
 
 export async function wasmRunner(
   c: KernelCase,
   intInputs: readonly number[] = [],
-): Promise<OpRunner & { readonly accelerated: boolean; dispose(): Promise<void> }> {
+): Promise<
+  OpRunner & {
+    readonly accelerated: boolean;
+    /** The executor's copy of param k now (batchnorm's running statistics move in training). */
+    param(k: number): Float32Array;
+    dispose(): Promise<void>;
+  }
+> {
   const b = new ProgramBuilder();
   const ids = c.inShapes.map((shape: Shape, k) => b.input(`x${k}`, shape, intInputs.includes(k) ? "int" : undefined));
   const node = b.op(c.attrs, ids, c.outShape);
@@ -36,12 +43,13 @@ export async function wasmRunner(
     accelerated,
     dispose,
     forward,
-    backward(inputs, params, outGrad, trainable): Gradients {
-      forward(inputs, params);
+    param: (k) => executor.params.get(keys[k]!)!,
+    backward(inputs, params, outGrad, trainable) {
+      const output = forward(inputs, params);
       executor.zeroGrads();
       executor.backward([outGrad]);
       const inGrads = executor.inputGrads().map((g) => g.slice());
-      return { inGrads, paramGrads: keys.map((key, k) => (trainable[k] ? executor.grads.get(key)!.slice() : null)) };
+      return { output, inGrads, paramGrads: keys.map((key, k) => (trainable[k] ? executor.grads.get(key)!.slice() : null)) };
     },
   };
 }

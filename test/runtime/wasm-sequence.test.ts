@@ -12,40 +12,31 @@ import { createWasmExecutor } from "../../src/runtime/wasm/host/backend.ts";
 import { kernelFor } from "./kernel-harness.ts";
 import { randomArray } from "../support/arrays.ts";
 import { ProgramBuilder } from "./program-builder.ts";
+import { wasmRunner } from "./wasm-runner.ts";
 import { relativeError } from "../support/close.ts";
 import { sequenceFixture } from "./torch-sequence-fixture.ts";
 
 describe("sequence ops on the WASM backend match PyTorch", () => {
   for (const c of sequenceFixture.cases) {
     it(c.name, async () => {
-      const b = new ProgramBuilder();
-      const inputs = c.inShapes.map((shape, k) => b.input(`x${k}`, shape, c.intInputs.includes(k) ? "int" : undefined));
-      const node = b.op(c.attrs, inputs, c.outShape);
-      const program = b.build([node]);
-      const { executor, accelerated, dispose } = await createWasmExecutor(program, {
-        maxBatch: c.batch,
-        training: true,
-        inputGrads: true,
-      });
-      expect(accelerated).toBe(true);
-      const name = program.nodes[node].name;
-      const specs = kernelFor(c.attrs.op).params(c.attrs, c.inShapes);
-      executor.setParams(new Map(specs.map((spec, k) => [`${name}.${spec.name}`, Float32Array.from(c.params[k])])));
-      const [output] = executor.forward(
-        c.inputs.map((x) => Float32Array.from(x)),
-        c.batch,
-      );
-      expect(relativeError(output, c.output)).toBeLessThan(1e-5);
-      executor.zeroGrads();
-      executor.backward([Float32Array.from(c.outGrad)]);
-      const inGrads = executor.inputGrads();
-      c.inGrads.forEach((g, k) => {
-        if (!c.intInputs.includes(k)) expect(relativeError(inGrads[k], g)).toBeLessThan(1e-4);
-      });
-      specs.forEach((spec, k) =>
-        expect(relativeError(executor.grads.get(`${name}.${spec.name}`)!, c.paramGrads[k])).toBeLessThan(1e-4),
-      );
-      await dispose();
+      const runner = await wasmRunner({ attrs: c.attrs, inShapes: c.inShapes, outShape: c.outShape, batch: c.batch }, c.intInputs);
+      try {
+        expect(runner.accelerated).toBe(true);
+        const params = c.params.map((p) => Float32Array.from(p));
+        const { output, inGrads, paramGrads } = runner.backward(
+          c.inputs.map((x) => Float32Array.from(x)),
+          params,
+          Float32Array.from(c.outGrad),
+          params.map(() => true),
+        );
+        expect(relativeError(output, c.output)).toBeLessThan(1e-5);
+        c.inGrads.forEach((g, k) => {
+          if (!c.intInputs.includes(k)) expect(relativeError(inGrads[k], g)).toBeLessThan(1e-4);
+        });
+        c.paramGrads.forEach((g, k) => expect(relativeError(paramGrads[k]!, g)).toBeLessThan(1e-4));
+      } finally {
+        await runner.dispose();
+      }
     });
   }
 });
